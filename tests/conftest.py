@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests import factories
+from world import models
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # PBKDF2's real cost (~0.6 s a hash) would dominate a suite that creates many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@dataclass
+class TinyWorld:
+    """Two rooms joined by a two-way door, a player, an NPC and an item on the floor."""
+
+    world: models.World
+    hall: models.Room
+    kitchen: models.Room
+    door_out: models.Exit
+    door_back: models.Exit
+    player: models.Character
+    npc: models.Character
+    apple: models.Item
+
+
+@pytest.fixture
+def tiny_world(db) -> TinyWorld:
+    world = factories.WorldFactory(slug="tiny", name="Tiny")
+    hall = factories.RoomFactory(world=world, key="hall", name="Great Hall")
+    kitchen = factories.RoomFactory(world=world, key="kitchen", name="Kitchen")
+    world.start_room = hall
+    world.setup_complete = True
+    world.save()
+    door_out = factories.ExitFactory(world=world, source=hall, destination=kitchen, name="kitchen door")
+    door_back = factories.ExitFactory(world=world, source=kitchen, destination=hall, name="hall door")
+    player = factories.CharacterFactory(world=world, room=hall, name="Alice")
+    npc = factories.NpcFactory(world=world, room=hall, name="Bob")
+    apple = factories.ItemFactory(world=world, room=hall, name="apple", tags=["Edible: 10"])
+    return TinyWorld(world, hall, kitchen, door_out, door_back, player, npc, apple)

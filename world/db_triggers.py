@@ -1,0 +1,138 @@
+"""Cross-table invariants as database triggers, for SQLite and PostgreSQL.
+
+A CHECK constraint cannot look at another table, so "both ends of a link are in the same
+world" (and "a membership's rank belongs to its faction") are triggers. They are derived
+from the models: every foreign key from a world-scoped model to another world-scoped model
+gets one, plus the few rules listed in EXTRA_RULES. They are (re)installed after every
+`migrate` (post_migrate): SQLite drops a table's triggers when a migration rebuilds it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+
+@dataclass(frozen=True)
+class ScopeRule:
+    """NEW.<column> must point at a row of <ref_table> whose <ref_scope> equals <expected>.
+
+    <expected> is an SQL expression over NEW (a column, or a sub-select through another column).
+    """
+
+    table: str
+    column: str
+    ref_table: str
+    ref_scope: str
+    expected: str
+    watched: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return f"mudsite_{self.table}_{self.column}_scope"[:63]
+
+    @property
+    def message(self) -> str:
+        return f"{self.table}.{self.column} must refer to a {self.ref_table} row of the same {self.ref_scope}"
+
+
+def _sub_select(table: str, column: str, new_column: str) -> str:
+    return f"(SELECT {column} FROM {table} WHERE id = NEW.{new_column})"
+
+
+def scope_rules() -> list[ScopeRule]:
+    rules: list[ScopeRule] = []
+    for model in apps.get_app_config("world").get_models():
+        fields = {f.name: f for f in model._meta.concrete_fields}
+        if "world" not in fields:
+            continue
+        for field in model._meta.concrete_fields:
+            related = field.related_model
+            if not field.is_relation or field.name == "world" or related is None:
+                continue
+            if "world" not in {f.name for f in related._meta.concrete_fields}:
+                continue
+            rules.append(
+                ScopeRule(
+                    model._meta.db_table,
+                    field.column,
+                    related._meta.db_table,
+                    "world_id",
+                    "NEW.world_id",
+                    (field.column, "world_id"),
+                )
+            )
+    return rules + extra_rules()
+
+
+def extra_rules() -> list[ScopeRule]:
+    table = {name: apps.get_model("world", name)._meta.db_table for name in (
+        "World", "Room", "Character", "Faction", "FactionRank", "FactionRole", "FactionMembership", "FactionLink"
+    )}
+    membership, link = table["FactionMembership"], table["FactionLink"]
+    return [
+        ScopeRule(table["World"], "start_room_id", table["Room"], "world_id", "NEW.id", ("start_room_id",)),
+        ScopeRule(
+            membership, "character_id", table["Character"], "world_id",
+            _sub_select(table["Faction"], "world_id", "faction_id"), ("character_id", "faction_id"),
+        ),
+        ScopeRule(membership, "rank_id", table["FactionRank"], "faction_id", "NEW.faction_id",
+                  ("rank_id", "faction_id")),
+        ScopeRule(membership, "role_id", table["FactionRole"], "faction_id", "NEW.faction_id",
+                  ("role_id", "faction_id")),
+        ScopeRule(
+            link, "faction_b_id", table["Faction"], "world_id",
+            _sub_select(table["Faction"], "world_id", "faction_a_id"), ("faction_a_id", "faction_b_id"),
+        ),
+    ]
+
+
+def _violation(rule: ScopeRule) -> str:
+    return (
+        f"NEW.{rule.column} IS NOT NULL AND "
+        f"{_sub_select(rule.ref_table, rule.ref_scope, rule.column)} IS DISTINCT FROM {rule.expected}"
+    )
+
+
+def sqlite_statements(rule: ScopeRule) -> list[str]:
+    condition = _violation(rule).replace("IS DISTINCT FROM", "IS NOT")
+    body = f"FOR EACH ROW WHEN {condition} BEGIN SELECT RAISE(ABORT, '{rule.message}'); END"
+    return [
+        f"DROP TRIGGER IF EXISTS {rule.name}_ins",
+        f"DROP TRIGGER IF EXISTS {rule.name}_upd",
+        f"CREATE TRIGGER {rule.name}_ins BEFORE INSERT ON {rule.table} {body}",
+        f"CREATE TRIGGER {rule.name}_upd BEFORE UPDATE OF {', '.join(rule.watched)} ON {rule.table} {body}",
+    ]
+
+
+def postgresql_statements(rule: ScopeRule) -> list[str]:
+    return [
+        f"""CREATE OR REPLACE FUNCTION {rule.name}() RETURNS trigger AS $$
+        BEGIN
+            IF {_violation(rule)} THEN
+                RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = '{rule.message}';
+            END IF;
+            RETURN NEW;
+        END $$ LANGUAGE plpgsql""",
+        f"CREATE OR REPLACE TRIGGER {rule.name} BEFORE INSERT OR UPDATE OF {', '.join(rule.watched)} "
+        f"ON {rule.table} FOR EACH ROW EXECUTE FUNCTION {rule.name}()",
+    ]
+
+
+def install_triggers(connection: BaseDatabaseWrapper) -> int:
+    render = {"sqlite": sqlite_statements, "postgresql": postgresql_statements}.get(connection.vendor)
+    if render is None:
+        return 0
+    rules = scope_rules()
+    with connection.cursor() as cursor:
+        for rule in rules:
+            for statement in render(rule):
+                cursor.execute(statement)
+    return len(rules)
+
+
+def install_triggers_after_migrate(sender, using: str = "default", **kwargs) -> None:
+    install_triggers(connections[using])

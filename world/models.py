@@ -1,0 +1,499 @@
+"""The world model (DESIGN §3).
+
+Every world-state row belongs to exactly one World. What the database can hold is a database
+constraint: per-world case-insensitive uniqueness, ranges and single-location rules are
+constraints below; "both ends of a link live in the same world" is a trigger installed by
+`world.db_triggers` (a CHECK cannot look at another table).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+
+from world.sheet import validate_sheet
+
+SLUG_VALIDATOR = RegexValidator(r"^[a-z0-9-]+$", "Use lowercase letters, digits and hyphens only.")
+KEY_VALIDATOR = RegexValidator(r"^[A-Za-z0-9_]+$", "Use letters, digits and underscores only.")
+
+INVENTORY_SLOTS = 8
+HAND_SLOTS = (0, 1)
+SMALL_SLOTS = (2, 3, 4, 5)
+LARGE_SLOTS = (6, 7)
+SLOT_LABELS = ("Left Hand", "Right Hand", "Small 1", "Small 2", "Small 3", "Small 4", "Large 1", "Large 2")
+CONTAINER_SLOTS = 4
+CONTAINER_SMALL_SLOTS = (0, 1)
+CONTAINER_LARGE_SLOTS = (2, 3)
+NEED_FIELDS = ("hunger", "thirst", "socialization", "sleep", "safety")
+
+
+def percent_field(default: float) -> models.FloatField:
+    return models.FloatField(default=default, validators=[MinValueValidator(0), MaxValueValidator(100)])
+
+
+def percent_check(field: str, model: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 0, f"{field}__lte": 100}), name=f"{model}_{field}_0_100"
+    )
+
+
+class SafetyLevel(models.TextChoices):
+    G = "G", "G (all ages)"
+    PG13 = "PG-13", "PG-13"
+    R = "R", "R"
+    OFF = "OFF", "Off (no filters)"
+
+
+class World(models.Model):
+    slug = models.SlugField(max_length=64, unique=True, validators=[SLUG_VALIDATOR])
+    name = models.CharField(max_length=64)
+    description = models.TextField(blank=True)
+    conflict = models.TextField(blank=True)
+    safety_level = models.CharField(max_length=5, choices=SafetyLevel.choices, default=SafetyLevel.G)
+    setup_complete = models.BooleanField(default=False)
+    start_room = models.ForeignKey(
+        "Room", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
+    advanced_goap = models.BooleanField(default=False)
+    game_time_ticks = models.PositiveBigIntegerField(default=0)
+    time_descriptions = models.JSONField(default=dict, blank=True, help_text="Hour (0-23) → text.")
+    builders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="built_worlds")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+        constraints = [
+            models.CheckConstraint(condition=Q(slug__regex=r"^[a-z0-9-]+$"), name="world_slug_format"),
+            models.CheckConstraint(condition=~Q(name=""), name="world_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(safety_level__in=SafetyLevel.values), name="world_safety_level_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        bad = [k for k in self.time_descriptions if not str(k).isdigit() or not 0 <= int(k) <= 23]
+        if bad:
+            raise ValidationError({"time_descriptions": f"Hours must be 0-23, got {', '.join(map(str, bad))}."})
+
+
+class WorldScoped(models.Model):
+    world = models.ForeignKey(World, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class Room(WorldScoped):
+    key = models.CharField(max_length=64, validators=[KEY_VALIDATOR], help_text="What builders type.")
+    name = models.CharField(max_length=128, blank=True)
+    description = models.TextField(blank=True)
+    tags = models.JSONField(default=list, blank=True)
+    faction = models.ForeignKey("Faction", null=True, blank=True, on_delete=models.SET_NULL, related_name="rooms")
+    owner = models.ForeignKey(
+        "Character", null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_rooms"
+    )
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["world", "key"]
+        constraints = [
+            models.UniqueConstraint(Lower("key"), "world", name="room_key_unique_per_world_ci"),
+            models.CheckConstraint(condition=Q(key__regex=r"^[A-Za-z0-9_]+$"), name="room_key_format"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.key
+
+
+class ExitKind(models.TextChoices):
+    DOOR = "door", "Door"
+    STAIRS_UP = "stairs_up", "Stairs up"
+    STAIRS_DOWN = "stairs_down", "Stairs down"
+    PORTAL = "portal", "Portal (travel point)"
+
+
+class Exit(WorldScoped):
+    source = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="exits")
+    destination = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="entrances")
+    name = models.CharField(max_length=128)
+    kind = models.CharField(max_length=16, choices=ExitKind.choices, default=ExitKind.DOOR)
+    is_locked = models.BooleanField(default=False)
+    lock_allow_ids = models.JSONField(
+        default=list, blank=True, help_text="Character ids allowed through a locked exit."
+    )
+    lock_allow_relationships = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Rules like [{"type": "friend", "to": <character id>}]: whoever has that relationship passes.',
+    )
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["source", "name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "source", name="exit_name_unique_per_room_ci"),
+            models.CheckConstraint(condition=~Q(name=""), name="exit_name_not_empty"),
+            models.CheckConstraint(condition=Q(kind__in=ExitKind.values), name="exit_kind_valid"),
+            models.UniqueConstraint(
+                "source",
+                "kind",
+                condition=Q(kind__in=[ExitKind.STAIRS_UP, ExitKind.STAIRS_DOWN]),
+                name="exit_one_stairs_per_direction",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.source_id}→{self.destination_id})"
+
+
+class Character(WorldScoped):
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="characters"
+    )
+    is_npc = models.BooleanField(default=False)
+    name = models.CharField(max_length=32)
+    description = models.TextField(max_length=300, blank=True, default="A nondescript adventurer.")
+    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.RESTRICT, related_name="characters")
+    home_bed = models.ForeignKey(
+        "Item", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Respawn point."
+    )
+    equipped_weapon = models.ForeignKey("Item", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Needs, 0-100, higher is better.
+    hunger = percent_field(100)
+    thirst = percent_field(100)
+    socialization = percent_field(100)
+    sleep = percent_field(100)
+    safety = percent_field(100)
+    currency = models.PositiveIntegerField(default=0)
+    # Personality, 0-100.
+    responsibility = models.PositiveSmallIntegerField(default=50, validators=[MaxValueValidator(100)])
+    aggression = models.PositiveSmallIntegerField(default=30, validators=[MaxValueValidator(100)])
+    confidence = models.PositiveSmallIntegerField(default=50, validators=[MaxValueValidator(100)])
+    curiosity = models.PositiveSmallIntegerField(default=50, validators=[MaxValueValidator(100)])
+    # Combat (GURPS-style attributes).
+    strength = models.PositiveSmallIntegerField(default=10)
+    dexterity = models.PositiveSmallIntegerField(default=10)
+    intelligence = models.PositiveSmallIntegerField(default=10)
+    health = models.PositiveSmallIntegerField(default=10)
+    hp = models.SmallIntegerField(default=10)
+    max_hp = models.PositiveSmallIntegerField(default=10)
+    morale = models.PositiveSmallIntegerField(default=50, validators=[MaxValueValidator(100)])
+    is_dead = models.BooleanField(default=False)
+    sheet = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[validate_sheet],
+        help_text="The long tail of the character sheet: aspects, traits, matrix, memories, plan queue, ambition.",
+    )
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["world", "name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "world", name="character_name_unique_per_world_ci"),
+            models.UniqueConstraint(
+                "account", "world", condition=Q(account__isnull=False), name="character_one_per_account_per_world"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="character_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(is_npc=True, account__isnull=True) | Q(is_npc=False, account__isnull=False),
+                name="character_npc_xor_account",
+            ),
+            models.CheckConstraint(condition=Q(currency__gte=0), name="character_currency_not_negative"),
+            *(percent_check(field, "character") for field in NEED_FIELDS),
+            *(
+                percent_check(field, "character")
+                for field in ("responsibility", "aggression", "confidence", "curiosity", "morale")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Carry(models.TextChoices):
+    """How an item may be carried (TinyMUD's small / large / Immovable tags)."""
+
+    SMALL = "small", "Small"
+    LARGE = "large", "Large"
+    FIXED = "fixed", "Immovable"
+
+
+class ItemFields(WorldScoped):
+    """What a template defines and an item copies (and may override)."""
+
+    name = models.CharField(max_length=128)
+    description = models.TextField(blank=True)
+    tags = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Behaviour tags: weapon, bed, Container, "Edible: N", "Drinkable: N", "craft spot:<key>", …',
+    )
+    carry = models.CharField(max_length=5, choices=Carry.choices, default=Carry.SMALL)
+    material = models.CharField(max_length=64, blank=True)
+    value = models.PositiveIntegerField(null=True, blank=True)
+    durability = models.PositiveIntegerField(null=True, blank=True)
+    quality = models.CharField(max_length=64, blank=True)
+    crafting_recipe = models.JSONField(
+        default=list, blank=True, help_text="Component names consumed by crafting this (repeat a name for 2x)."
+    )
+    deconstruct_recipe = models.JSONField(
+        default=list, blank=True, help_text="Template keys left behind when this is eaten or drunk."
+    )
+    loot_hint = models.CharField(
+        max_length=128, blank=True, help_text="Name of the container this can be found in when searched."
+    )
+    weapon_damage = models.PositiveSmallIntegerField(null=True, blank=True)
+    weapon_type = models.CharField(max_length=32, blank=True)
+    armor_defense = models.PositiveSmallIntegerField(null=True, blank=True)
+    armor_type = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ItemTemplate(ItemFields):
+    key = models.CharField(max_length=64, validators=[KEY_VALIDATOR])
+
+    class Meta:
+        ordering = ["world", "key"]
+        constraints = [
+            models.UniqueConstraint(Lower("key"), "world", name="itemtemplate_key_unique_per_world_ci"),
+            models.CheckConstraint(condition=Q(key__regex=r"^[A-Za-z0-9_]+$"), name="itemtemplate_key_format"),
+            models.CheckConstraint(condition=Q(carry__in=Carry.values), name="itemtemplate_carry_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Item(ItemFields):
+    template = models.ForeignKey(ItemTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="items")
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(Character, null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_items")
+    faction = models.ForeignKey("Faction", null=True, blank=True, on_delete=models.SET_NULL, related_name="items")
+    container_opened = models.BooleanField(default=False)
+    container_searched = models.BooleanField(default=False)
+    # Exactly one location: a room's floor, a character's inventory slot, or a container's slot.
+    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.CASCADE, related_name="items")
+    character = models.ForeignKey(
+        Character, null=True, blank=True, on_delete=models.CASCADE, related_name="inventory"
+    )
+    slot = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(7)])
+    container = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="contents"
+    )
+    container_slot = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(3)])
+
+    class Meta:
+        ordering = ["world", "name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(carry__in=Carry.values), name="item_carry_valid"),
+            models.CheckConstraint(
+                condition=(
+                    Q(room__isnull=False, character__isnull=True, container__isnull=True)
+                    | Q(room__isnull=True, character__isnull=False, container__isnull=True)
+                    | Q(room__isnull=True, character__isnull=True, container__isnull=False)
+                ),
+                name="item_exactly_one_location",
+            ),
+            models.CheckConstraint(
+                condition=Q(character__isnull=True, slot__isnull=True)
+                | Q(character__isnull=False, slot__isnull=False),
+                name="item_slot_iff_in_inventory",
+            ),
+            models.CheckConstraint(
+                condition=Q(container__isnull=True, container_slot__isnull=True)
+                | Q(container__isnull=False, container_slot__isnull=False),
+                name="item_container_slot_iff_in_container",
+            ),
+            models.CheckConstraint(
+                condition=Q(slot__isnull=True) | Q(slot__gte=0, slot__lte=7), name="item_slot_0_7"
+            ),
+            models.CheckConstraint(
+                condition=Q(container_slot__isnull=True) | Q(container_slot__gte=0, container_slot__lte=3),
+                name="item_container_slot_0_3",
+            ),
+            # TinyMUD's inventory rules: hands hold anything movable, slots 2-5 small things, 6-7 large.
+            models.CheckConstraint(
+                condition=Q(slot__isnull=True) | ~Q(carry=Carry.FIXED), name="item_fixed_never_carried"
+            ),
+            models.CheckConstraint(
+                condition=~Q(slot__in=SMALL_SLOTS) | Q(carry=Carry.SMALL), name="item_small_slots_small_only"
+            ),
+            models.CheckConstraint(
+                condition=~Q(slot__in=LARGE_SLOTS) | Q(carry=Carry.LARGE), name="item_large_slots_large_only"
+            ),
+            models.CheckConstraint(
+                condition=Q(container_slot__isnull=True) | ~Q(carry=Carry.FIXED), name="item_fixed_never_stored"
+            ),
+            models.CheckConstraint(
+                condition=~Q(container_slot__in=CONTAINER_SMALL_SLOTS) | Q(carry=Carry.SMALL),
+                name="item_container_small_slots_small_only",
+            ),
+            models.CheckConstraint(
+                condition=~Q(container_slot__in=CONTAINER_LARGE_SLOTS) | Q(carry=Carry.LARGE),
+                name="item_container_large_slots_large_only",
+            ),
+            models.CheckConstraint(condition=~Q(container=F("id")), name="item_not_inside_itself"),
+            models.UniqueConstraint(
+                "character", "slot", condition=Q(character__isnull=False), name="item_one_per_inventory_slot"
+            ),
+            models.UniqueConstraint(
+                "container", "container_slot", condition=Q(container__isnull=False), name="item_one_per_container_slot"
+            ),
+        ]
+        indexes = [models.Index(fields=["world", "room"])]
+
+    @property
+    def location_label(self) -> str:
+        if self.room_id:
+            return f"room {self.room_id}"
+        if self.character_id:
+            return f"{SLOT_LABELS[self.slot or 0]} of character {self.character_id}"
+        return f"slot {self.container_slot} of container {self.container_id}"
+
+
+class Faction(WorldScoped):
+    name = models.CharField(max_length=64)
+    description = models.TextField(blank=True)
+    leader = models.ForeignKey(Character, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    leadership_threshold = models.PositiveSmallIntegerField(
+        default=5, help_text="Rank level from which members may induct others."
+    )
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["world", "name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "world", name="faction_name_unique_per_world_ci"),
+            models.CheckConstraint(condition=~Q(name=""), name="faction_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FactionRank(models.Model):
+    faction = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="ranks")
+    name = models.CharField(max_length=64)
+    level = models.SmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["faction", "level", "name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "faction", name="factionrank_name_unique_per_faction_ci"),
+            models.UniqueConstraint("faction", "id", name="factionrank_faction_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.level})"
+
+
+class ContractType(models.TextChoices):
+    NONE = "none", "None"
+    RESOURCE_CONTRIBUTION = "resource_contribution", "Resource contribution"
+    PATROL = "patrol", "Patrol"
+
+
+class FactionRole(models.Model):
+    faction = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="roles")
+    key = models.CharField(max_length=64, validators=[KEY_VALIDATOR])
+    name = models.CharField(max_length=64)
+    description = models.TextField(blank=True)
+    contract_type = models.CharField(max_length=32, choices=ContractType.choices, default=ContractType.NONE)
+    contract_config = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["faction", "key"]
+        constraints = [
+            models.UniqueConstraint(Lower("key"), "faction", name="factionrole_key_unique_per_faction_ci"),
+            models.UniqueConstraint("faction", "id", name="factionrole_faction_id"),
+            models.CheckConstraint(
+                condition=Q(contract_type__in=ContractType.values), name="factionrole_contract_type_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FactionMembership(models.Model):
+    faction = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="memberships")
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="memberships")
+    rank = models.ForeignKey(FactionRank, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    role = models.ForeignKey(FactionRole, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["faction", "character"]
+        constraints = [
+            models.UniqueConstraint("faction", "character", name="factionmembership_once_per_faction"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.character_id} in {self.faction_id}"
+
+
+class FactionStance(models.TextChoices):
+    ALLY = "ally", "Ally"
+    RIVAL = "rival", "Rival"
+
+
+class FactionLink(models.Model):
+    """A symmetric ally/rival link, stored once with the lower faction id first."""
+
+    faction_a = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="+")
+    faction_b = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="+")
+    stance = models.CharField(max_length=5, choices=FactionStance.choices)
+
+    class Meta:
+        ordering = ["faction_a", "faction_b"]
+        constraints = [
+            # One row per pair: never ally and rival at once, never with itself, symmetric by construction.
+            models.UniqueConstraint("faction_a", "faction_b", name="factionlink_one_per_pair"),
+            models.CheckConstraint(condition=Q(faction_a__lt=F("faction_b")), name="factionlink_ordered_pair"),
+            models.CheckConstraint(condition=Q(stance__in=FactionStance.values), name="factionlink_stance_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.faction_a_id} {self.stance} {self.faction_b_id}"
+
+
+class Relationship(WorldScoped):
+    """A directed, labelled edge between two characters ("sister", "rival", "employer")."""
+
+    source = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="relationships_out")
+    target = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="relationships_in")
+    label = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["source", "target"]
+        constraints = [
+            models.UniqueConstraint("source", "target", name="relationship_one_per_pair"),
+            models.CheckConstraint(condition=~Q(source=F("target")), name="relationship_not_with_self"),
+            models.CheckConstraint(condition=~Q(label=""), name="relationship_label_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} —{self.label}→ {self.target_id}"
