@@ -16,7 +16,9 @@ from world.exceptions import WorldError
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(title="mudsite", version="1", description="Play and build text worlds. Errors: {code, message, details}.")
+api = NinjaAPI(
+    title="mudsite", version="1", description="Play and build text worlds. Errors: {code, message, details}."
+)
 
 
 def envelope(request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
@@ -61,8 +63,16 @@ def on_does_not_exist(request: HttpRequest, exc: ObjectDoesNotExist) -> HttpResp
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    codes = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-             409: "conflict", 422: "invalid", 429: "throttled"}
+    codes = {
+        400: "bad_request",
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        422: "invalid",
+        429: "throttled",
+    }
     return envelope(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
 

@@ -69,23 +69,43 @@ def scope_rules() -> list[ScopeRule]:
 
 
 def extra_rules() -> list[ScopeRule]:
-    table = {name: apps.get_model("world", name)._meta.db_table for name in (
-        "World", "Room", "Character", "Faction", "FactionRank", "FactionRole", "FactionMembership", "FactionLink"
-    )}
+    table = {
+        name: apps.get_model("world", name)._meta.db_table
+        for name in (
+            "World",
+            "Room",
+            "Character",
+            "Faction",
+            "FactionRank",
+            "FactionRole",
+            "FactionMembership",
+            "FactionLink",
+        )
+    }
     membership, link = table["FactionMembership"], table["FactionLink"]
     return [
         ScopeRule(table["World"], "start_room_id", table["Room"], "world_id", "NEW.id", ("start_room_id",)),
         ScopeRule(
-            membership, "character_id", table["Character"], "world_id",
-            _sub_select(table["Faction"], "world_id", "faction_id"), ("character_id", "faction_id"),
+            membership,
+            "character_id",
+            table["Character"],
+            "world_id",
+            _sub_select(table["Faction"], "world_id", "faction_id"),
+            ("character_id", "faction_id"),
         ),
-        ScopeRule(membership, "rank_id", table["FactionRank"], "faction_id", "NEW.faction_id",
-                  ("rank_id", "faction_id")),
-        ScopeRule(membership, "role_id", table["FactionRole"], "faction_id", "NEW.faction_id",
-                  ("role_id", "faction_id")),
         ScopeRule(
-            link, "faction_b_id", table["Faction"], "world_id",
-            _sub_select(table["Faction"], "world_id", "faction_a_id"), ("faction_a_id", "faction_b_id"),
+            membership, "rank_id", table["FactionRank"], "faction_id", "NEW.faction_id", ("rank_id", "faction_id")
+        ),
+        ScopeRule(
+            membership, "role_id", table["FactionRole"], "faction_id", "NEW.faction_id", ("role_id", "faction_id")
+        ),
+        ScopeRule(
+            link,
+            "faction_b_id",
+            table["Faction"],
+            "world_id",
+            _sub_select(table["Faction"], "world_id", "faction_a_id"),
+            ("faction_a_id", "faction_b_id"),
         ),
     ]
 

@@ -71,9 +71,7 @@ class World(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(slug__regex=r"^[a-z0-9-]+$"), name="world_slug_format"),
             models.CheckConstraint(condition=~Q(name=""), name="world_name_not_empty"),
-            models.CheckConstraint(
-                condition=Q(safety_level__in=SafetyLevel.values), name="world_safety_level_valid"
-            ),
+            models.CheckConstraint(condition=Q(safety_level__in=SafetyLevel.values), name="world_safety_level_valid"),
         ]
 
     def __str__(self) -> str:
@@ -100,9 +98,7 @@ class Room(WorldScoped):
     description = models.TextField(blank=True)
     tags = models.JSONField(default=list, blank=True)
     faction = models.ForeignKey("Faction", null=True, blank=True, on_delete=models.SET_NULL, related_name="rooms")
-    owner = models.ForeignKey(
-        "Character", null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_rooms"
-    )
+    owner = models.ForeignKey("Character", null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_rooms")
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
     class Meta:
@@ -295,13 +291,9 @@ class Item(ItemFields):
     container_searched = models.BooleanField(default=False)
     # Exactly one location: a room's floor, a character's inventory slot, or a container's slot.
     room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.CASCADE, related_name="items")
-    character = models.ForeignKey(
-        Character, null=True, blank=True, on_delete=models.CASCADE, related_name="inventory"
-    )
+    character = models.ForeignKey(Character, null=True, blank=True, on_delete=models.CASCADE, related_name="inventory")
     slot = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(7)])
-    container = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="contents"
-    )
+    container = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="contents")
     container_slot = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(3)])
 
     class Meta:
@@ -317,8 +309,7 @@ class Item(ItemFields):
                 name="item_exactly_one_location",
             ),
             models.CheckConstraint(
-                condition=Q(character__isnull=True, slot__isnull=True)
-                | Q(character__isnull=False, slot__isnull=False),
+                condition=Q(character__isnull=True, slot__isnull=True) | Q(character__isnull=False, slot__isnull=False),
                 name="item_slot_iff_in_inventory",
             ),
             models.CheckConstraint(
@@ -326,9 +317,7 @@ class Item(ItemFields):
                 | Q(container__isnull=False, container_slot__isnull=False),
                 name="item_container_slot_iff_in_container",
             ),
-            models.CheckConstraint(
-                condition=Q(slot__isnull=True) | Q(slot__gte=0, slot__lte=7), name="item_slot_0_7"
-            ),
+            models.CheckConstraint(condition=Q(slot__isnull=True) | Q(slot__gte=0, slot__lte=7), name="item_slot_0_7"),
             models.CheckConstraint(
                 condition=Q(container_slot__isnull=True) | Q(container_slot__gte=0, container_slot__lte=3),
                 name="item_container_slot_0_3",
@@ -497,3 +486,23 @@ class Relationship(WorldScoped):
 
     def __str__(self) -> str:
         return f"{self.source_id} —{self.label}→ {self.target_id}"
+
+
+# Transient rows: never part of a world file, never trigger an export.
+
+
+class ApiToken(models.Model):
+    """A bearer token. Only its SHA-256 is stored; the clear token is shown once, at login."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(max_length=8, editable=False, help_text="First characters, to tell tokens apart.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user_id})"

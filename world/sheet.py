@@ -101,9 +101,7 @@ def sheet_errors(value: Any) -> list[str]:
     except PydanticValidationError as exc:
         return [f"{'.'.join(map(str, err['loc'])) or 'sheet'}: {err['msg']}" for err in exc.errors()]
     errors = [f"matrix.{axis}: unknown axis" for axis in sheet.matrix if axis not in MATRIX_AXES]
-    errors += [
-        f"matrix.{axis}: must be between -10 and 10" for axis, v in sheet.matrix.items() if not -10 <= v <= 10
-    ]
+    errors += [f"matrix.{axis}: must be between -10 and 10" for axis, v in sheet.matrix.items() if not -10 <= v <= 10]
     return errors
 
 

@@ -49,7 +49,9 @@ def test_room_key_format(tiny_world):
 
 def test_exit_name_unique_per_source_room_case_insensitively(tiny_world):
     t = tiny_world
-    refused(lambda: models.Exit.objects.create(world=t.world, source=t.hall, destination=t.kitchen, name="KITCHEN DOOR"))
+    refused(
+        lambda: models.Exit.objects.create(world=t.world, source=t.hall, destination=t.kitchen, name="KITCHEN DOOR")
+    )
 
 
 def test_exit_name_and_kind(tiny_world):
@@ -154,7 +156,9 @@ def test_one_item_per_inventory_slot(tiny_world):
 def test_container_slot_rules(tiny_world, carry, slot):
     t = tiny_world
     box = factories.ItemFactory(world=t.world, room=t.hall, name="box", carry="fixed")
-    refused(lambda: models.Item.objects.create(world=t.world, name="x", carry=carry, container=box, container_slot=slot))
+    refused(
+        lambda: models.Item.objects.create(world=t.world, name="x", carry=carry, container=box, container_slot=slot)
+    )
 
 
 def test_one_item_per_container_slot_and_not_inside_itself(tiny_world):
@@ -183,7 +187,9 @@ def test_item_in_foreign_inventory_or_container_refused(tiny_world):
     stranger = factories.NpcFactory(world=other)
     box = factories.ItemFactory(world=other, name="box", carry="fixed")
     refused(lambda: models.Item.objects.filter(pk=tiny_world.apple.pk).update(room=None, character=stranger, slot=0))
-    refused(lambda: models.Item.objects.filter(pk=tiny_world.apple.pk).update(room=None, container=box, container_slot=0))
+    refused(
+        lambda: models.Item.objects.filter(pk=tiny_world.apple.pk).update(room=None, container=box, container_slot=0)
+    )
 
 
 def test_faction_name_unique_per_world_case_insensitively(tiny_world):
