@@ -55,14 +55,15 @@ def scope_rules() -> list[ScopeRule]:
                 continue
             if "world" not in {f.name for f in related._meta.concrete_fields}:
                 continue
+            column = str(field.column)
             rules.append(
                 ScopeRule(
                     model._meta.db_table,
-                    field.column,
+                    column,
                     related._meta.db_table,
                     "world_id",
                     "NEW.world_id",
-                    (field.column, "world_id"),
+                    (column, "world_id"),
                 )
             )
     return rules + extra_rules()

@@ -12,7 +12,7 @@ class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         user = token_user(raw=token)
         if user is not None:
-            request.user = user
+            request.user = user  # type: ignore[assignment]
             request.auth_token = token  # type: ignore[attr-defined]
         return user
 

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Set up and serve mudsite on SQLite with the demo world at http://127.0.0.1:8000/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export DJANGO_SETTINGS_MODULE=mudsite.settings
+.venv/bin/python manage.py migrate --noinput -v 0
+.venv/bin/python manage.py seed_world
+.venv/bin/python manage.py ensure_admin
+echo "Serving on http://127.0.0.1:${PORT:-8000}/  (admin: http://127.0.0.1:${PORT:-8000}/admin/, API docs: /api/docs)"
+exec .venv/bin/python manage.py runserver "127.0.0.1:${PORT:-8000}"

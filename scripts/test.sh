@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite: lint, format check, types, pytest.
+# The database is SQLite unless DATABASE_URL points at PostgreSQL (.ci/run does both).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh dev
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy .
+set +e
+.venv/bin/python -m pytest --create-db -p no:cacheprovider "$@"
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then
+  echo "pytest ran no tests: failing" >&2
+  exit 1
+fi
+exit "$status"
