@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
@@ -78,11 +79,27 @@ class World(models.Model):
         return self.slug
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
+        errors = {}
+        if not isinstance(self.time_descriptions, dict):
+            errors["time_descriptions"] = "Give an object of hour (0-23) → text."
+        else:
+            bad = [k for k in self.time_descriptions if not str(k).isdigit() or not 0 <= int(k) <= 23]
+            if bad:
+                errors["time_descriptions"] = f"Hours must be 0-23, got {', '.join(map(str, bad))}."
+        if self.start_room_id and self.pk and self.start_room.world_id != self.pk:
+            errors["start_room"] = "The start room must be a room of this world."
+        if errors:
+            raise ValidationError(errors)
 
-        bad = [k for k in self.time_descriptions if not str(k).isdigit() or not 0 <= int(k) <= 23]
-        if bad:
-            raise ValidationError({"time_descriptions": f"Hours must be 0-23, got {', '.join(map(str, bad))}."})
+
+def same_world_errors(instance: models.Model, world_id: int | None, fields: list[str]) -> dict[str, str]:
+    """Form errors for links in `fields` that point into another world (the triggers' rule, said kindly)."""
+    errors = {}
+    for name in fields:
+        related = getattr(instance, name) if getattr(instance, f"{name}_id") is not None else None
+        if related is not None and world_id is not None and related.world_id != world_id:
+            errors[name] = f"{related} belongs to another world."
+    return errors
 
 
 class WorldScoped(models.Model):
@@ -90,6 +107,17 @@ class WorldScoped(models.Model):
 
     class Meta:
         abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        links = [
+            f.name
+            for f in self._meta.concrete_fields
+            if f.is_relation and f.name != "world" and hasattr(f.related_model, "world_id")
+        ]
+        errors = same_world_errors(self, self.world_id, links)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Room(WorldScoped):
@@ -443,6 +471,17 @@ class FactionMembership(models.Model):
     def __str__(self) -> str:
         return f"{self.character_id} in {self.faction_id}"
 
+    def clean(self) -> None:
+        if not self.faction_id:
+            return
+        errors = same_world_errors(self, self.faction.world_id, ["character"])
+        for name in ("rank", "role"):
+            related = getattr(self, name) if getattr(self, f"{name}_id") else None
+            if related is not None and related.faction_id != self.faction_id:
+                errors[name] = f"{related} is a {name} of another faction."
+        if errors:
+            raise ValidationError(errors)
+
 
 class FactionStance(models.TextChoices):
     ALLY = "ally", "Ally"
@@ -467,6 +506,16 @@ class FactionLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.faction_a_id} {self.stance} {self.faction_b_id}"
+
+    def clean(self) -> None:
+        if not (self.faction_a_id and self.faction_b_id):
+            return
+        if self.faction_a_id == self.faction_b_id:
+            raise ValidationError("A faction cannot be allied with or rival to itself.")
+        if self.faction_a_id > self.faction_b_id:  # the pair is stored in one order
+            self.faction_a, self.faction_b = self.faction_b, self.faction_a
+        if self.faction_a.world_id != self.faction_b.world_id:
+            raise ValidationError({"faction_b": "Both factions must belong to the same world."})
 
 
 class Relationship(WorldScoped):
