@@ -18,8 +18,6 @@ from world import models
 class WorldScopedAdmin(admin.ModelAdmin):
     """The world of a row is chosen once: moving rows between worlds would break their links."""
 
-    list_filter: tuple = ("world",)
-
     def get_readonly_fields(self, request: HttpRequest, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
         return (*readonly, "world") if obj is not None else readonly
@@ -232,6 +230,7 @@ class MemberInline(admin.TabularInline):
 @admin.register(models.Faction)
 class FactionAdmin(WorldScopedAdmin):
     list_display = ("name", "world", "leader", "member_count")
+    list_filter = ("world",)
     search_fields = ("name", "description")
     ordering = ("world__slug", "name")
     list_select_related = ("world", "leader")
@@ -290,6 +289,7 @@ class FactionLinkAdmin(admin.ModelAdmin):
 @admin.register(models.Relationship)
 class RelationshipAdmin(WorldScopedAdmin):
     list_display = ("source", "label", "target", "world")
+    list_filter = ("world",)
     search_fields = ("label", "source__name", "target__name")
     ordering = ("world__slug", "source__name", "target__name")
     list_select_related = ("world", "source", "target")

@@ -86,7 +86,7 @@ class World(models.Model):
             bad = [k for k in self.time_descriptions if not str(k).isdigit() or not 0 <= int(k) <= 23]
             if bad:
                 errors["time_descriptions"] = f"Hours must be 0-23, got {', '.join(map(str, bad))}."
-        if self.start_room_id and self.pk and self.start_room.world_id != self.pk:
+        if self.start_room is not None and self.pk and self.start_room.world_id != self.pk:
             errors["start_room"] = "The start room must be a room of this world."
         if errors:
             raise ValidationError(errors)
