@@ -134,7 +134,7 @@ ITEMS: dict[str, tuple[str, tuple, str | None]] = {
 }
 ITEM_NAME_OVERRIDES = {"Second Iron Ingot": "Iron Ingot"}
 
-FACTION = {
+FACTION: dict[str, Any] = {
     "name": "Lantern Guild",
     "description": "Keepers of the town's lanterns, now few and unpaid.",
     "ranks": {"Initiate": 1, "Warden": 3, "Captain": 5},
