@@ -6,6 +6,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MUDSITE_VAR_DIR", BASE_DIR / "var"))
+# Runtime data lives here and is not in git; SQLite cannot create its file's folder itself.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool) -> bool:
