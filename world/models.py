@@ -182,7 +182,7 @@ class Exit(WorldScoped):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.source_id}→{self.destination_id})"
+        return self.name
 
 
 class Character(WorldScoped):
