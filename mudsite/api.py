@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from world.api.auth import router as auth_router
+from world.api.play import router as play_router
 from world.exceptions import WorldError
 
 logger = logging.getLogger(__name__)
@@ -81,3 +83,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Never a traceback to the client; the log keeps the cause.
     logger.exception("Unhandled API error on %s %s", request.method, request.path)
     return envelope(request, 500, "server_error", "Something went wrong on the server; it has been logged.")
+
+
+api.add_router("/auth", auth_router)
+api.add_router("/worlds/{world}/play", play_router)

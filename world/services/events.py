@@ -1,0 +1,54 @@
+"""Writing the event feed: every player in a room (or just the parties of a whisper) gets its own row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from world.models import Character, Event, EventKind
+
+
+@dataclass
+class EventBatch:
+    """Event rows collected during one service call and written with a single bulk insert."""
+
+    rows: list[Event] = field(default_factory=list)
+
+    def add(
+        self,
+        *,
+        recipients: Iterable[int],
+        kind: EventKind,
+        actor: str,
+        text: str,
+        data: dict[str, Any] | None = None,
+        actor_id: int | None = None,
+        actor_text: str | None = None,
+    ) -> None:
+        """One row per recipient; the actor, when among them, reads `actor_text` ("You say…") instead."""
+        for recipient_id in recipients:
+            own = actor_id is not None and recipient_id == actor_id and actor_text is not None
+            self.rows.append(
+                Event(
+                    recipient_id=recipient_id,
+                    kind=kind,
+                    actor=actor,
+                    text=actor_text if own and actor_text is not None else text,
+                    data=data or {},
+                )
+            )
+
+    def write(self) -> None:
+        if self.rows:
+            Event.objects.bulk_create(self.rows)
+            self.rows = []
+
+
+def players_in_rooms(*, room_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Room id → ids of the player characters in it (one query, whatever the head count)."""
+    by_room: dict[int, list[int]] = {}
+    rows = Character.objects.filter(room_id__in=list(room_ids), is_npc=False).values_list("id", "room_id")
+    for character_id, room_id in rows:
+        by_room.setdefault(room_id, []).append(character_id)
+    return by_room
