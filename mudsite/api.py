@@ -87,3 +87,8 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/auth", auth_router)
 api.add_router("/worlds/{world}/play", play_router)
+
+
+def unknown_api_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any /api/ URL no operation matches: the envelope, not Django's HTML 404 page."""
+    return envelope(request, 404, "not_found", f"No API endpoint at {request.path}.")
