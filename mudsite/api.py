@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -41,6 +42,13 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     details = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return envelope(request, 422, "invalid", "; ".join(exc.messages), {"errors": details})
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # A value the database refuses (out of range, NUL in text) is the client's input, not a crash.
+    logger.warning("Database refused a value on %s %s: %s", request.method, request.path, exc)
+    return envelope(request, 422, "invalid", "A value in the request cannot be stored.")
 
 
 @api.exception_handler(AuthenticationError)

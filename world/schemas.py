@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import AfterValidator
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; refuse it at the door rather than as a database error.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
 
 
 class ErrorOut(Schema):
@@ -20,8 +31,8 @@ class ErrorOut(Schema):
 
 
 class CredentialsIn(Schema):
-    username: str = Field(min_length=1, max_length=150)
-    password: str = Field(min_length=1, max_length=1024)
+    username: Text = Field(min_length=1, max_length=150)
+    password: Text = Field(min_length=1, max_length=1024)
 
 
 class CharacterRefOut(Schema):
@@ -114,7 +125,7 @@ class LookAtOut(Schema):
 
 
 class MoveIn(Schema):
-    exit: str = Field(
+    exit: Text = Field(
         max_length=200, description="A door's name, up, down, or a travel point's name (fuzzy; may be empty if one)."
     )
 
@@ -127,18 +138,18 @@ class MoveOut(LookOut):
 
 
 class SayIn(Schema):
-    text: str = Field(max_length=1000)
-    to: list[str] | None = Field(default=None, max_length=10, description="Names of those addressed.")
+    text: Text = Field(max_length=1000)
+    to: list[Text] | None = Field(default=None, max_length=10, description="Names of those addressed.")
 
 
 class TargetTextIn(Schema):
-    target: str = Field(max_length=100)
-    text: str = Field(max_length=1000)
+    target: Text = Field(max_length=100)
+    text: Text = Field(max_length=1000)
 
 
 class GestureIn(Schema):
-    verb: str = Field(max_length=100, examples=["wave"])
-    target: str | None = Field(default=None, max_length=100)
+    verb: Text = Field(max_length=100, examples=["wave"])
+    target: Text | None = Field(default=None, max_length=100)
 
 
 class ReplyOut(Schema):
@@ -180,21 +191,21 @@ class SheetOut(Schema):
 
 
 class JoinIn(Schema):
-    name: str = Field(max_length=100)
-    description: str = Field(default="", max_length=2000)
+    name: Text = Field(max_length=100)
+    description: Text = Field(default="", max_length=2000)
 
 
 class SheetPatchIn(Schema):
-    name: str | None = Field(default=None, max_length=100)
-    description: str | None = Field(default=None, max_length=2000)
+    name: Text | None = Field(default=None, max_length=100)
+    description: Text | None = Field(default=None, max_length=2000)
 
 
 class ItemIn(Schema):
-    item: str = Field(max_length=200)
+    item: Text = Field(max_length=200)
 
 
 class GiveIn(ItemIn):
-    target: str = Field(max_length=100)
+    target: Text = Field(max_length=100)
 
 
 class InventoryOut(Schema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -16,8 +17,11 @@ from world.models import SLOT_LABELS, Character, Event, Exit, Item, Relationship
 NEED_NAMES = ("hunger", "thirst", "socialization", "sleep", "safety")
 
 
+SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,64}$")
+
+
 def world_get(*, slug: str) -> World:
-    world = World.objects.filter(slug=slug).first()
+    world = World.objects.filter(slug=slug).first() if SLUG_PATTERN.match(slug) else None
     if world is None:
         raise NotFound(f"There is no world '{slug}'.", details={"world": slug})
     return world
@@ -28,6 +32,8 @@ def world_get(*, slug: str) -> World:
 
 def play_character_get(*, user: AbstractBaseUser | AnonymousUser, world_slug: str) -> Character:
     """The caller's character in this world (one query): 404 for an unknown world, 403 before joining."""
+    if not SLUG_PATTERN.match(world_slug):
+        world_get(slug=world_slug)
     character = (
         Character.objects.select_related("world", "room").filter(world__slug=world_slug, account_id=user.pk).first()
     )

@@ -180,7 +180,9 @@ def unclaim(request: HttpRequest, world: Path[str], payload: ItemIn) -> dict[str
 
 
 class EventsQuery(Schema):
-    after: int | None = Field(default=None, ge=0, description="The last event id you have; omit for the latest.")
+    after: int | None = Field(
+        default=None, ge=0, le=2**63 - 1, description="The last event id you have; omit for the latest."
+    )
     wait: float = Field(default=0, ge=0, le=25, description="Seconds to wait for the first new event (long poll).")
 
 

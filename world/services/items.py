@@ -187,7 +187,7 @@ def _claimable(character: Character, item_name: str) -> Item:
 def item_claim(*, character: Character, item_name: str) -> Item:
     """Own an unowned item (or keep owning yours); someone else's item is refused (403)."""
     item = _claimable(character, item_name)
-    item = Item.objects.select_for_update().select_related("owner").get(pk=item.pk)
+    item = Item.objects.select_for_update(of=("self",)).select_related("owner").get(pk=item.pk)
     if item.owner_id not in (None, character.pk):
         owner = item.owner.name if item.owner else "someone else"
         raise Forbidden(f"The {item.name} belongs to {owner}.", code="owned_by_other")
@@ -202,7 +202,7 @@ def item_claim(*, character: Character, item_name: str) -> Item:
 def item_unclaim(*, character: Character, item_name: str) -> Item:
     """Give up ownership of one of your items."""
     item = _claimable(character, item_name)
-    item = Item.objects.select_for_update().select_related("owner").get(pk=item.pk)
+    item = Item.objects.select_for_update(of=("self",)).select_related("owner").get(pk=item.pk)
     if item.owner_id is None:
         raise Conflict(f"Nobody owns the {item.name}.", code="not_owned")
     if item.owner_id != character.pk:

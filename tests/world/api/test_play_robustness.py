@@ -39,7 +39,7 @@ BAD_QUERIES = [
     {"wait": "inf"},
     {"wait": "x"},
 ]
-BAD_TARGETS = ["%00", "x" * 5000, "..", "%2F", "😀", "%20"]
+BAD_TARGETS = ["%00", "a%00b", "x" * 5000, "..", "%2F", "😀", "%20"]
 
 
 def operations():
@@ -105,6 +105,8 @@ def test_malformed_bodies_never_500(tiny_world, headers, method, path, fields):
     else:
         for query in BAD_QUERIES:
             assert_envelope_or_ok(client.get(url, query, headers=headers))
+    for slug in ("%00", "a%00b", "UPPER", "x" * 300):
+        assert_envelope_or_ok(send(client, method, concrete(path).replace("/tiny/", f"/{slug}/"), "{}", headers))
     if "{target}" in path:
         for target in BAD_TARGETS:
             assert_envelope_or_ok(send(client, method, concrete(path, target), "", headers))
