@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Q
+from django.db.models import F, Q
 
 from world.exceptions import Conflict, Forbidden, NotFound
 from world.fuzzy import fuzzy_matches, fuzzy_resolve
@@ -97,11 +97,31 @@ def room_items(*, room: Room) -> list[Item]:
 
 
 def room_look(*, character: Character) -> dict[str, Any]:
-    """The caller's room: one query per collection (exits, characters, items), whatever their sizes."""
+    """The caller's room: one query per collection (exits, characters, items), whatever their sizes.
+
+    Hot path: plain `values()` rows, no model instances.
+    """
     room = character_room(character=character)
-    exits = [exit_brief(e) for e in room_exits(room=room)]
-    characters = [character_brief(c) for c in room_others(room=room, character=character)]
-    items = [item_brief(i) for i in room_items(room=room)]
+    exits = [
+        {"name": e["name"], "kind": e["kind"], "locked": e["is_locked"], "destination": e["to_name"] or e["to_key"]}
+        for e in Exit.objects.filter(source=room)
+        .order_by("name", "id")
+        .values("name", "kind", "is_locked", to_name=F("destination__name"), to_key=F("destination__key"))
+    ]
+    characters = list(
+        Character.objects.filter(room=room)
+        .exclude(pk=character.pk)
+        .exclude(is_npc=True, is_dead=True)
+        .order_by("is_npc", "name")
+        .values("name", "is_npc", "is_dead")
+    )
+    items = list(
+        Item.objects.filter(room=room)
+        .order_by("name", "id")
+        .values("name", "carry", "tags", owner_name=F("owner__name"))
+    )
+    for item in items:
+        item["owner"] = item.pop("owner_name")
     lines = [room.display_name, room.description]
     if exits:
         lines.append("Exits: " + ", ".join(e["name"] for e in exits) + ".")
