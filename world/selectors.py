@@ -115,13 +115,12 @@ def room_look(*, character: Character) -> dict[str, Any]:
         .order_by("is_npc", "name")
         .values("name", "is_npc", "is_dead")
     )
-    items = list(
-        Item.objects.filter(room=room)
+    items = [
+        {"name": name, "carry": carry, "tags": tags, "owner": owner}
+        for name, carry, tags, owner in Item.objects.filter(room=room)
         .order_by("name", "id")
-        .values("name", "carry", "tags", owner_name=F("owner__name"))
-    )
-    for item in items:
-        item["owner"] = item.pop("owner_name")
+        .values_list("name", "carry", "tags", "owner__name")
+    ]
     lines = [room.display_name, room.description]
     if exits:
         lines.append("Exits: " + ", ".join(e["name"] for e in exits) + ".")
