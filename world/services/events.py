@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from world.models import Character, Event, EventKind
 
@@ -52,3 +55,9 @@ def players_in_rooms(*, room_ids: Iterable[int]) -> dict[int, list[int]]:
     for character_id, room_id in rows:
         by_room.setdefault(room_id, []).append(character_id)
     return by_room
+
+
+def events_prune(*, older_than: timedelta) -> int:
+    """Delete feed rows older than `older_than` (the feed is transient; clients keep what they need)."""
+    deleted, _ = Event.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted

@@ -110,3 +110,19 @@ def test_events_without_after_return_the_latest_page(tiny_world, alice):
     assert len(texts) == selectors.EVENT_PAGE
     assert texts[-1] == str(selectors.EVENT_PAGE + 4)
     assert texts[0] == "5"
+
+
+def test_prune_events_command_deletes_old_rows(tiny_world):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    old = Event.objects.create(recipient=tiny_world.player, kind="say", actor="X", text="old")
+    Event.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    Event.objects.create(recipient=tiny_world.player, kind="say", actor="X", text="new")
+    out = StringIO()
+    call_command("prune_events", "--days", "7", stdout=out)
+    assert "Deleted 1 event" in out.getvalue()
+    assert list(Event.objects.values_list("text", flat=True)) == ["new"]

@@ -140,3 +140,14 @@ def test_the_backend_is_chosen_by_setting(tiny_world, alice, settings):
 class EchoDialogue:
     def reply(self, request: DialogueRequest) -> str:
         return f"{request.npc_name} heard: {request.text}"
+
+
+def test_npc_socialization_changes_request_a_save(tiny_world, alice, monkeypatch):
+    from persistence import facade
+
+    requested = []
+    monkeypatch.setattr(facade, "save_world", lambda world, **kw: requested.append(world.slug))
+    alice.post("say", {"text": "no one in particular"})
+    assert requested == []  # plain speech changes no world state
+    alice.post("say", {"text": "hello", "to": ["Bob"]})
+    assert requested == ["tiny"]

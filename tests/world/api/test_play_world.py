@@ -247,3 +247,13 @@ def test_move_requests_a_save_of_the_world(tiny_world, alice, monkeypatch):
 def test_items_carried_are_not_on_the_floor(tiny_world, alice):
     Item.objects.filter(pk=tiny_world.apple.pk).update(room=None, character=tiny_world.player, slot=2)
     assert alice.get("look").json()["items"] == []
+
+
+def test_join_requests_a_save(tiny_world, monkeypatch):
+    from persistence import facade
+
+    requested = []
+    monkeypatch.setattr(facade, "save_world", lambda world, **kw: requested.append(world.slug))
+    client, headers = client_for(factories.UserFactory())
+    client.post("/api/worlds/tiny/play/join", {"name": "Carol"}, content_type="application/json", headers=headers)
+    assert requested == ["tiny"]
