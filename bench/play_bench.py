@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -143,6 +144,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=150, help="per client and endpoint")
     parser.add_argument("--workers", type=int, default=max(2, 2 * (os.cpu_count() or 1)))
     parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per endpoint, at most")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds over the endpoints")
     parser.add_argument(
         "--conn-max-age", type=int, default=0, help="CONN_MAX_AGE for the server (0: a connection per request)"
     )
@@ -179,28 +181,38 @@ def main() -> None:
         wait_until_up(port, server)
         base = "/api/worlds/bench/play"
         doors = ("kitchen door", "hall door")
+        moves = [itertools.count() for _ in tokens]  # each client alternates, across rounds too
         plans = {
             "bare Django view (same JSON as look, no auth, no DB)": lambda i, s: ("GET", "/bench/bare-look", None),
             "look": lambda i, s: ("GET", f"{base}/look", None),
-            "move": lambda i, s: ("POST", f"{base}/move", {"exit": doors[s % 2]}),
+            "move": lambda i, s: ("POST", f"{base}/move", {"exit": doors[next(moves[i]) % 2]}),
             "say": lambda i, s: ("POST", f"{base}/say", {"text": f"hello from {i} #{s}"}),
         }
         for _ in range(20):  # warm every worker up
             request(port, "GET", f"{base}/look", tokens[0], None)
-        results = [run(name, port, tokens, args.requests, args.time_limit, plan) for name, plan in plans.items()]
+        # Interleaved rounds, so a noisy neighbour on a shared machine hurts every endpoint alike.
+        results = {name: Result(name) for name in plans}
+        per_round = max(1, args.requests // args.rounds)
+        for _ in range(args.rounds):
+            for name, plan in plans.items():
+                part = run(name, port, tokens, per_round, args.time_limit / args.rounds, plan)
+                results[name].latencies += part.latencies
+                results[name].errors += part.errors
+                results[name].wall += part.wall
     finally:
         server.terminate()
         server.wait(timeout=30)
         shutil.rmtree(scratch, ignore_errors=True)
 
     print(
-        f"{args.clients} concurrent clients, up to {args.requests} requests each per endpoint; "
+        f"{args.clients} concurrent clients, up to {args.requests} requests each per endpoint in {args.rounds} "
+        "interleaved rounds; "
         f"gunicorn {args.workers} sync workers on 127.0.0.1; SQLite (WAL), CONN_MAX_AGE={args.conn_max_age}; "
         f"Python {platform.python_version()}, {os.cpu_count()} CPUs.\n"
     )
     print("| endpoint | requests | errors | req/s | p50 ms | p99 ms |")
     print("|---|---|---|---|---|---|")
-    for result in results:
+    for result in results.values():
         print(result.row())
 
 
