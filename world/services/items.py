@@ -86,21 +86,25 @@ def _room_event(character: Character, *, kind: EventKind, text: str, own: str, d
 def item_take(*, character: Character, item_name: str) -> Item:
     """Pick up an item from the floor into the slot `inventory_free_slot` picks."""
     room = character_room(character=character)
-    item = _resolve(item_name, list(Item.objects.filter(room=room)), where="here")
-    if item.carry == Carry.FIXED:
-        raise Conflict(f"The {item.name} cannot be picked up.", code="immovable")
-    item = _locked(item, room=room)
+    found = _resolve(item_name, list(Item.objects.filter(room=room).select_related("owner")), where="here")
+    if found.carry == Carry.FIXED:
+        raise Conflict(f"The {found.name} cannot be picked up.", code="immovable")
+    item = _locked(found, room=room)
     slot = character_free_slot(character=character, carry=item.carry)
     if slot is None:
         size = "large" if item.carry == Carry.LARGE else "small"
         raise Conflict(f"No {size} slot or free hand to carry the {item.name}.", code="inventory_full")
     _place(item, character=character, slot=slot)
-    data = {"item": item.name, "slot": slot}
+    # Taking what someone else owns is allowed (theft is part of the game) but never silent:
+    # the room sees whose it was, and ownership stays with the owner.
+    owner = found.owner if found.owner_id not in (None, character.pk) else None
+    whose = f", which belongs to {owner.name}" if owner else ""
+    data = {"item": item.name, "slot": slot, "owner": owner.name if owner else None}
     _room_event(
         character,
         kind=EventKind.TAKE,
-        text=f"{character.name} picks up the {item.name}.",
-        own=f"You pick up the {item.name} ({SLOT_LABELS[slot]}).",
+        text=f"{character.name} picks up the {item.name}{whose}.",
+        own=f"You pick up the {item.name} ({SLOT_LABELS[slot]}){whose}.",
         data=data,
     )
     facade.save_world(character.world)

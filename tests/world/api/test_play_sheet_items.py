@@ -180,3 +180,10 @@ def test_item_changes_request_a_save(tiny_world, alice, monkeypatch):
     alice.post("claim", {"item": "apple"})
     alice.patch("me", {"description": "new"})
     assert requested == ["tiny"] * 4
+
+
+def test_taking_someone_elses_item_is_seen_and_keeps_the_owner(tiny_world, alice, dora):
+    Item.objects.filter(pk=tiny_world.apple.pk).update(owner=dora.character)
+    assert alice.post("take", {"item": "apple"}).status_code == 200
+    assert "Alice picks up the apple, which belongs to Dora." in dora.feed()
+    assert Item.objects.get(pk=tiny_world.apple.pk).owner_id == dora.character.pk
