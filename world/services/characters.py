@@ -64,7 +64,7 @@ def character_join(*, user: AbstractBaseUser, world: World, name: str, descripti
     except IntegrityError as exc:  # a concurrent join took the name or the account's slot
         raise Conflict("That name or account is already in play in this world.", code="conflict") from exc
     watchers = players_in_rooms(room_ids=[world.start_room_id]).get(world.start_room_id, [])
-    events = EventBatch()
+    events = EventBatch(world_id=world.pk)
     events.add(
         recipients=watchers,
         kind=EventKind.ARRIVE,
@@ -101,7 +101,7 @@ def character_update(*, character: Character, name: str | None = None, descripti
     except IntegrityError as exc:
         raise _name_conflict(character.name) from exc
     if "name" in fields and character.room_id:
-        events = EventBatch()
+        events = EventBatch(world_id=character.world_id)
         events.add(
             recipients=players_in_rooms(room_ids=[character.room_id]).get(character.room_id, []),
             kind=EventKind.RENAME,

@@ -7,15 +7,25 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.db import connection, transaction
 from django.utils import timezone
 
 from world.models import Character, Event, EventKind
 
+# Advisory-lock class id for "event rows of world N" (the two-int key space of pg_advisory_xact_lock).
+EVENT_LOCK_CLASS = 0x6D756465
+
 
 @dataclass
 class EventBatch:
-    """Event rows collected during one service call and written with a single bulk insert."""
+    """Event rows collected during one service call and written with a single bulk insert.
 
+    On PostgreSQL the write first takes a per-world transaction lock, so the transactions that
+    write one world's events commit in id order: a reader paging with `after=<id>` can never see
+    a later id before an earlier one commits (and skip it). SQLite has one writer anyway.
+    """
+
+    world_id: int
     rows: list[Event] = field(default_factory=list)
 
     def add(
@@ -43,9 +53,14 @@ class EventBatch:
             )
 
     def write(self) -> None:
-        if self.rows:
+        if not self.rows:
+            return
+        with transaction.atomic(savepoint=False):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EVENT_LOCK_CLASS, self.world_id])
             Event.objects.bulk_create(self.rows)
-            self.rows = []
+        self.rows = []
 
 
 def players_in_rooms(*, room_ids: Iterable[int]) -> dict[int, list[int]]:

@@ -69,7 +69,7 @@ def _place(item: Item, *, character: Character, slot: int) -> None:
 def _room_event(character: Character, *, kind: EventKind, text: str, own: str, data: dict[str, Any]) -> None:
     room_id = character.room_id or 0
     watchers = players_in_rooms(room_ids=[room_id]).get(room_id, [])
-    events = EventBatch()
+    events = EventBatch(world_id=character.world_id)
     events.add(
         recipients=watchers,
         kind=kind,
@@ -149,7 +149,7 @@ def item_give(*, character: Character, item_name: str, target_name: str) -> tupl
     _place(item, character=target, slot=slot)
     watchers = players_in_rooms(room_ids=[room.pk]).get(room.pk, [])
     data = {"item": item.name, "target": target.name}
-    events = EventBatch()
+    events = EventBatch(world_id=character.world_id)
     bystanders = [i for i in watchers if i not in (character.pk, target.pk)]
     actor = character.name
     events.add(

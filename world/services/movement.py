@@ -109,7 +109,7 @@ def character_move(*, character: Character, exit_name: str) -> Exit:
     leave_text, enter_text, own_text = _departure_texts(character.name, exit_)
     watchers = players_in_rooms(room_ids=[origin.pk, destination.pk])
     data = {"exit": exit_.name, "from": origin.key, "to": destination.key}
-    events = EventBatch()
+    events = EventBatch(world_id=character.world_id)
     others_before = [i for i in watchers.get(origin.pk, []) if i != character.pk]
     others_after = [i for i in watchers.get(destination.pk, []) if i != character.pk]
     events.add(recipients=others_before, kind=EventKind.DEPART, actor=character.name, text=leave_text, data=data)

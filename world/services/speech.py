@@ -141,7 +141,7 @@ def speech_say(*, character: Character, text: str, to: list[str] | None = None) 
     replies = _ask(character=character, npcs=list(npcs.values()), text=text, mode="say")
     names = _join_names([c.name for c in addressed]) if addressed else ""
     own = f'You say to {names}, "{text}"' if names else f'You say, "{text}"'
-    events = EventBatch()
+    events = EventBatch(world_id=character.world_id)
     events.add(
         recipients=_players(present),
         kind=EventKind.SAY,
@@ -165,7 +165,7 @@ def speech_tell(*, character: Character, target: str, text: str) -> SpeechResult
     replies = _ask(character=character, npcs=list(npcs.values()), text=text, mode="tell")
     own = f'You tell {whom.name}, "{text}"'
     data = {"target": whom.name}
-    events = EventBatch()
+    events = EventBatch(world_id=character.world_id)
     bystanders = [i for i in _players(present) if i not in (character.pk, whom.pk)]
     kind, actor = EventKind.TELL, character.name
     events.add(recipients=bystanders, kind=kind, actor=actor, text=f'{actor} tells {whom.name}, "{text}"', data=data)
@@ -184,7 +184,7 @@ def speech_whisper(*, character: Character, target: str, text: str) -> SpeechRes
     replies = _ask(character=character, npcs=[whom] if whom.is_npc else [], text=text, mode="whisper")
     own = f'You whisper to {whom.name}: "{text}"'
     data = {"target": whom.name}
-    events = EventBatch()
+    events = EventBatch(world_id=character.world_id)
     kind, actor = EventKind.WHISPER, character.name
     events.add(recipients=[character.pk], kind=kind, actor=actor, text=own, data=data)
     if not whom.is_npc:
@@ -216,7 +216,7 @@ def speech_gesture(*, character: Character, verb: str, target: str | None = None
     present = _present(room=character_room(character=character))
     whom = _resolve_other(character=character, present=present, target=target) if target else None
     acted = third_person(verb)
-    events = EventBatch()
+    events = EventBatch(world_id=character.world_id)
     kind, actor = EventKind.GESTURE, character.name
     data = {"verb": verb, "target": whom.name if whom else None}
     if whom is None:

@@ -126,3 +126,18 @@ def test_prune_events_command_deletes_old_rows(tiny_world):
     call_command("prune_events", "--days", "7", stdout=out)
     assert "Deleted 1 event" in out.getvalue()
     assert list(Event.objects.values_list("text", flat=True)) == ["new"]
+
+
+@pytest.mark.postgres_only
+def test_event_writes_take_the_per_world_lock_on_postgresql(tiny_world, alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with CaptureQueriesContext(connection) as queries:
+        alice.post("say", {"text": "ordered"})
+    sql = [q["sql"] for q in queries.captured_queries]
+    lock = next(i for i, q in enumerate(sql) if "pg_advisory_xact_lock" in q)
+    insert = next(i for i, q in enumerate(sql) if q.startswith('INSERT INTO "world_event"'))
+    assert lock < insert

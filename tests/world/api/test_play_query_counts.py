@@ -56,7 +56,9 @@ def test_query_count_is_independent_of_room_size(tiny_world, alice, name):
     Event.objects.bulk_create(Event(recipient=tiny_world.player, kind="say", actor="X", text="x") for _ in range(60))
     large, response = count(lambda: action(alice))
     assert large == small
-    assert large <= LIMITS[name]
+    # PostgreSQL takes the per-world event lock before writing feed rows (one more statement).
+    writes = name in {"move", "say"} and connection.vendor == "postgresql"
+    assert large <= LIMITS[name] + writes
     if name == "look":
         assert len(response.json()["characters"]) == 1 + 2 * 16  # Bob, 16 players and 16 NPCs
         assert len(response.json()["items"]) == 1 + 2 * 16
