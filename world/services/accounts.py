@@ -48,7 +48,8 @@ def throttle_hit(*, key: str, window_seconds: int) -> int:
 
 
 def login_throttle_key(*, username: str, ip: str) -> str:
-    return _throttle_key("login", username.casefold(), ip)
+    # Normalised like the lookup, so case or blank variants of one name share one count.
+    return _throttle_key("login", username.strip().casefold(), ip)
 
 
 def login_check_throttle(*, username: str, ip: str) -> None:

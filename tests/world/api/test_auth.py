@@ -92,6 +92,14 @@ def test_login_is_throttled_after_repeated_failures(client, settings):
     assert other.status_code == 200
 
 
+def test_case_and_blank_variants_share_one_failure_count(client, settings):
+    settings.MUDSITE_LOGIN_FAILURE_LIMIT = 3
+    factories.UserFactory(username="wanderer", password=PASSWORD)
+    for variant in ("wanderer", " Wanderer", "WANDERER "):
+        assert post(client, "login", {"username": variant, "password": "guess"}).status_code == 401
+    assert post(client, "login", {"username": "wAnDeReR", "password": PASSWORD}).status_code == 429
+
+
 def test_a_success_resets_the_failure_count(client, settings):
     settings.MUDSITE_LOGIN_FAILURE_LIMIT = 3
     factories.UserFactory(username="wanderer", password=PASSWORD)
