@@ -12,10 +12,7 @@ from django.db.models import F, Q
 
 from world.exceptions import Conflict, Forbidden, NotFound
 from world.fuzzy import fuzzy_matches, fuzzy_resolve
-from world.models import SLOT_LABELS, Character, Event, Exit, Item, Relationship, Room, World
-
-NEED_NAMES = ("hunger", "thirst", "socialization", "sleep", "safety")
-
+from world.models import NEED_FIELDS, SLOT_LABELS, Character, Event, Exit, Item, Relationship, Room, World
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,64}$")
 
@@ -217,7 +214,7 @@ def character_sheet(*, character: Character) -> dict[str, Any]:
         "description": character.description,
         "world": character.world.slug,
         "room": room_brief(room) if room else None,
-        "needs": {need: getattr(character, need) for need in NEED_NAMES},
+        "needs": {need: getattr(character, need) for need in NEED_FIELDS},
         "currency": character.currency,
         "inventory": inventory_slots(character=character),
         "relationships": relationships_of(character=character),

@@ -14,7 +14,6 @@ from world.services.events import EventBatch, players_in_rooms
 
 NAME_MIN, NAME_MAX = 2, 32
 DESCRIPTION_MAX = 300
-DEFAULT_DESCRIPTION = "A nondescript adventurer."
 
 
 def character_clean_name(name: str) -> str:
@@ -49,7 +48,7 @@ def _name_conflict(name: str) -> Conflict:
 def character_join(*, user: AbstractBaseUser, world: World, name: str, description: str = "") -> Character:
     """The caller's character in `world`, placed in the start room. One per account per world."""
     name = character_clean_name(name)
-    description = character_clean_description(description) or DEFAULT_DESCRIPTION
+    description = character_clean_description(description) or Character._meta.get_field("description").default
     if Character.objects.filter(world=world, account_id=user.pk).exists():
         raise Conflict("You already have a character in this world.", code="already_joined")
     if world.start_room_id is None:
