@@ -8,10 +8,13 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from world.api.auth import router as auth_router
+from world.api.play import router as play_router
 from world.exceptions import WorldError
 
 logger = logging.getLogger(__name__)
@@ -39,6 +42,13 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     details = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return envelope(request, 422, "invalid", "; ".join(exc.messages), {"errors": details})
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # A value the database refuses (out of range, NUL in text) is the client's input, not a crash.
+    logger.warning("Database refused a value on %s %s: %s", request.method, request.path, exc)
+    return envelope(request, 422, "invalid", "A value in the request cannot be stored.")
 
 
 @api.exception_handler(AuthenticationError)
@@ -81,3 +91,12 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Never a traceback to the client; the log keeps the cause.
     logger.exception("Unhandled API error on %s %s", request.method, request.path)
     return envelope(request, 500, "server_error", "Something went wrong on the server; it has been logged.")
+
+
+api.add_router("/auth", auth_router)
+api.add_router("/worlds/{world}/play", play_router)
+
+
+def unknown_api_path(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any /api/ URL no operation matches: the envelope, not Django's HTML 404 page."""
+    return envelope(request, 404, "not_found", f"No API endpoint at {request.path}.")

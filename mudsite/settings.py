@@ -139,3 +139,13 @@ MUDSITE_COMPRESSION = os.environ.get("MUDSITE_COMPRESSION", "")  # "", "zstd" or
 MUDSITE_REMOTE_STORAGE = os.environ.get("MUDSITE_REMOTE_STORAGE", "")  # a STORAGES alias, e.g. "worlds"
 MUDSITE_PROMETHEUS = env_bool("MUDSITE_PROMETHEUS", False)
 MUDSITE_SCHEDULER_MODE = os.environ.get("MUDSITE_SCHEDULER_MODE", "thread")  # "thread" or "inline"
+
+# Play API. Login throttle: this many failures per username and client address within the window
+# → 429 until it passes. Counts live in the cache (CACHES; the LocMem default is per process, so
+# several workers or hosts need a shared cache such as Redis or the database cache).
+MUDSITE_LOGIN_FAILURE_LIMIT = env_int("MUDSITE_LOGIN_FAILURE_LIMIT", 5)
+MUDSITE_LOGIN_FAILURE_WINDOW = env_int("MUDSITE_LOGIN_FAILURE_WINDOW", 300)  # seconds
+MUDSITE_REGISTER_LIMIT = env_int("MUDSITE_REGISTER_LIMIT", 30)  # accounts per client address per window
+MUDSITE_REGISTER_WINDOW = env_int("MUDSITE_REGISTER_WINDOW", 3600)
+# Who answers for NPCs: a dotted path to a class with `reply(DialogueRequest) -> str`.
+MUDSITE_DIALOGUE_BACKEND = os.environ.get("MUDSITE_DIALOGUE_BACKEND", "world.npc_dialogue.OfflineDialogue")

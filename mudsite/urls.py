@@ -1,11 +1,12 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, re_path
 from django.views.generic import RedirectView
 
-from mudsite.api import api
+from mudsite.api import api, unknown_api_path
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/docs", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", unknown_api_path),
 ]

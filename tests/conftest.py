@@ -14,6 +14,16 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Throttle counters live in the (per-process LocMem) cache; no test may inherit another's.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @dataclass
 class TinyWorld:
     """Two rooms joined by a two-way door, a player, an NPC and an item on the floor."""

@@ -41,3 +41,8 @@ class Invalid(WorldError):
 class Throttled(WorldError):
     status = 429
     code = "throttled"
+
+
+class Unauthenticated(WorldError):
+    status = 401
+    code = "unauthenticated"

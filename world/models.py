@@ -555,3 +555,42 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user_id})"
+
+
+class EventKind(models.TextChoices):
+    SAY = "say", "Say"
+    TELL = "tell", "Tell"
+    WHISPER = "whisper", "Whisper"
+    GESTURE = "gesture", "Gesture"
+    NPC_REPLY = "npc_reply", "NPC reply"
+    ARRIVE = "arrive", "Arrival"
+    DEPART = "depart", "Departure"
+    MOVE = "move", "Own move"
+    TAKE = "take", "Take"
+    DROP = "drop", "Drop"
+    GIVE = "give", "Give"
+    RENAME = "rename", "Rename"
+
+
+class Event(models.Model):
+    """One line of a player's feed: what that character saw, written once per recipient.
+
+    Fan-out on write (one row per player who saw it) instead of room-wide rows filtered by
+    arrival time: a whisper has exactly two readers, a character that moves never sees what was
+    said in a room before it arrived, and reading the feed is one indexed range scan.
+    NPCs have no feed; they react through services, not by reading rows.
+    """
+
+    recipient = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    actor = models.CharField(max_length=32, blank=True, help_text="Who acted (the name at the time).")
+    text = models.TextField()
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["recipient", "id"], name="event_recipient_id")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id}#{self.id}: {self.text[:40]}"

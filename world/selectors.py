@@ -2,12 +2,269 @@
 
 from __future__ import annotations
 
-from world.exceptions import NotFound
-from world.models import World
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import F, Q
+
+from world.exceptions import Conflict, Forbidden, NotFound
+from world.fuzzy import fuzzy_matches, fuzzy_resolve
+from world.models import NEED_FIELDS, SLOT_LABELS, Character, Event, Exit, Item, Relationship, Room, World
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,64}$")
 
 
 def world_get(*, slug: str) -> World:
-    world = World.objects.filter(slug=slug).first()
+    world = World.objects.filter(slug=slug).first() if SLUG_PATTERN.match(slug) else None
     if world is None:
         raise NotFound(f"There is no world '{slug}'.", details={"world": slug})
     return world
+
+
+# Play: the caller's character and what it perceives.
+
+
+def play_character_get(*, user: AbstractBaseUser | AnonymousUser, world_slug: str) -> Character:
+    """The caller's character in this world (one query): 404 for an unknown world, 403 before joining."""
+    if not SLUG_PATTERN.match(world_slug):
+        world_get(slug=world_slug)
+    character = (
+        Character.objects.select_related("world", "room").filter(world__slug=world_slug, account_id=user.pk).first()
+    )
+    if character is None:
+        world_get(slug=world_slug)
+        raise Forbidden(
+            "You have no character in this world; join it first.", code="not_joined", details={"world": world_slug}
+        )
+    return character
+
+
+def character_room(*, character: Character) -> Room:
+    if character.room is None:
+        raise Conflict("You are nowhere. Ask a builder to bring you back.", code="nowhere")
+    return character.room
+
+
+def room_brief(room: Room) -> dict[str, Any]:
+    return {"key": room.key, "name": room.display_name, "description": room.description}
+
+
+def exit_brief(exit_: Exit) -> dict[str, Any]:
+    return {
+        "name": exit_.name,
+        "kind": exit_.kind,
+        "locked": exit_.is_locked,
+        "destination": exit_.destination.display_name,
+    }
+
+
+def character_brief(character: Character) -> dict[str, Any]:
+    return {"name": character.name, "is_npc": character.is_npc, "is_dead": character.is_dead}
+
+
+def item_brief(item: Item) -> dict[str, Any]:
+    return {
+        "name": item.name,
+        "carry": item.carry,
+        "tags": item.tags,
+        "owner": item.owner.name if item.owner_id and item.owner else None,
+    }
+
+
+def room_exits(*, room: Room) -> list[Exit]:
+    return list(Exit.objects.filter(source=room).select_related("destination").order_by("name", "id"))
+
+
+def room_others(*, room: Room, character: Character) -> list[Character]:
+    """Everyone else in the room, players first; dead NPCs are gone from the room as in TinyMUD."""
+    return list(
+        Character.objects.filter(room=room)
+        .exclude(pk=character.pk)
+        .exclude(is_npc=True, is_dead=True)
+        .only("id", "name", "is_npc", "is_dead", "description", "room_id", "world_id")
+        .order_by("is_npc", "name")
+    )
+
+
+def room_items(*, room: Room) -> list[Item]:
+    return list(Item.objects.filter(room=room).select_related("owner").order_by("name", "id"))
+
+
+def room_look(*, character: Character) -> dict[str, Any]:
+    """The caller's room: one query per collection (exits, characters, items), whatever their sizes.
+
+    Hot path: plain `values()` rows, no model instances.
+    """
+    room = character_room(character=character)
+    exits = [
+        {"name": e["name"], "kind": e["kind"], "locked": e["is_locked"], "destination": e["to_name"] or e["to_key"]}
+        for e in Exit.objects.filter(source=room)
+        .order_by("name", "id")
+        .values("name", "kind", "is_locked", to_name=F("destination__name"), to_key=F("destination__key"))
+    ]
+    characters = list(
+        Character.objects.filter(room=room)
+        .exclude(pk=character.pk)
+        .exclude(is_npc=True, is_dead=True)
+        .order_by("is_npc", "name")
+        .values("name", "is_npc", "is_dead")
+    )
+    items = [
+        {"name": name, "carry": carry, "tags": tags, "owner": owner}
+        for name, carry, tags, owner in Item.objects.filter(room=room)
+        .order_by("name", "id")
+        .values_list("name", "carry", "tags", "owner__name")
+    ]
+    lines = [room.display_name, room.description]
+    if exits:
+        lines.append("Exits: " + ", ".join(e["name"] for e in exits) + ".")
+    if characters:
+        lines.append("Here: " + ", ".join(c["name"] + (" (NPC)" if c["is_npc"] else "") for c in characters) + ".")
+    if items:
+        lines.append("Objects: " + ", ".join(i["name"] for i in items) + ".")
+    return {
+        "room": room_brief(room),
+        "exits": exits,
+        "characters": characters,
+        "items": items,
+        "message": "\n".join(line for line in lines if line),
+    }
+
+
+def relationships_of(*, character: Character) -> dict[str, list[dict[str, str]]]:
+    """Labelled relationships both ways (one query)."""
+    rows = (
+        Relationship.objects.filter(Q(source=character) | Q(target=character))
+        .select_related("source", "target")
+        .order_by("id")
+    )
+    outgoing = [{"name": r.target.name, "label": r.label} for r in rows if r.source_id == character.pk]
+    incoming = [{"name": r.source.name, "label": r.label} for r in rows if r.target_id == character.pk]
+    return {"outgoing": outgoing, "incoming": incoming}
+
+
+def item_detail(item: Item) -> dict[str, Any]:
+    return {
+        **item_brief(item),
+        "description": item.description,
+        "material": item.material,
+        "quality": item.quality,
+        "durability": item.durability,
+        "value": item.value,
+        "loot_hint": item.loot_hint,
+        "crafting_recipe": item.crafting_recipe,
+        "deconstruct_recipe": item.deconstruct_recipe,
+    }
+
+
+def look_at(*, character: Character, target: str) -> dict[str, Any]:
+    """A character (self included), NPC, item on the floor or carried, or exit, resolved the TinyMUD way.
+
+    The groups are tried in that order; the first group with a match decides (ambiguity → 409).
+    """
+    room = character_room(character=character)
+    people = [character, *room_others(room=room, character=character)]
+    groups: list[tuple[str, list[Any], Callable[[Any], str]]] = [
+        ("character", [p for p in people if not p.is_npc], lambda c: c.name),
+        ("character", [p for p in people if p.is_npc], lambda c: c.name),
+        ("item", room_items(room=room), lambda i: i.name),
+        ("item", list(Item.objects.filter(character=character).select_related("owner")), lambda i: i.name),
+        ("exit", room_exits(room=room), lambda e: e.name),
+    ]
+    for kind, candidates, name in groups:
+        if fuzzy_matches(target, candidates, name):
+            found = fuzzy_resolve(target, candidates, name, what=kind)
+            return _look_at_result(kind, found)
+    everything = [(kind, c, name) for kind, cs, name in groups for c in cs]
+    fuzzy_resolve(target, everything, lambda entry: entry[2](entry[1]), what="thing")  # raises with suggestions
+    raise NotFound(f"You don't see '{target}' here.")  # pragma: no cover - fuzzy_resolve always raises above
+
+
+def _look_at_result(kind: str, found: Any) -> dict[str, Any]:
+    if kind == "character":
+        relationships = relationships_of(character=found)
+        detail = {**character_brief(found), "description": found.description, "relationships": relationships}
+        labels = [f"{r['label']} of {r['name']}" for r in relationships["outgoing"]]
+        message = found.description + (f"\n{found.name} is {', '.join(labels)}." if labels else "")
+        return {"kind": kind, "name": found.name, "message": message, "character": detail}
+    if kind == "item":
+        detail = item_detail(found)
+        return {"kind": kind, "name": found.name, "message": found.description or found.name, "item": detail}
+    detail = exit_brief(found)
+    message = f"The {found.name} appears to lead to {found.destination.display_name}."
+    return {"kind": kind, "name": found.name, "message": message, "exit": detail}
+
+
+def inventory_slots(*, character: Character) -> list[dict[str, Any]]:
+    """The 8 labelled slots, empty ones included (one query)."""
+    held = {i.slot: i for i in Item.objects.filter(character=character).select_related("owner")}
+    return [
+        {"slot": slot, "label": label, "item": item_brief(held[slot]) if slot in held else None}
+        for slot, label in enumerate(SLOT_LABELS)
+    ]
+
+
+def character_sheet(*, character: Character) -> dict[str, Any]:
+    room = character.room
+    return {
+        "name": character.name,
+        "description": character.description,
+        "world": character.world.slug,
+        "room": room_brief(room) if room else None,
+        "needs": {need: getattr(character, need) for need in NEED_FIELDS},
+        "currency": character.currency,
+        "inventory": inventory_slots(character=character),
+        "relationships": relationships_of(character=character),
+    }
+
+
+# The event feed.
+
+EVENT_PAGE = 100
+EVENT_WAIT_MAX = 25.0
+EVENT_POLL_INTERVAL = 0.5
+
+
+def event_list(*, character: Character, after: int | None, limit: int = EVENT_PAGE) -> list[Event]:
+    """This character's events after `after` in order; without `after`, the latest page."""
+    events = Event.objects.filter(recipient=character)
+    if after is None:
+        return list(reversed(events.order_by("-id")[:limit]))
+    return list(events.filter(id__gt=after).order_by("id")[:limit])
+
+
+def event_wait(
+    *,
+    character: Character,
+    after: int | None,
+    wait: float,
+    limit: int = EVENT_PAGE,
+    sleep: Callable[[float], None] | None = None,
+    clock: Callable[[], float] | None = None,
+    interval: float = EVENT_POLL_INTERVAL,
+) -> list[Event]:
+    """Like event_list, but waits up to `wait` seconds (capped at 25) for the first event.
+
+    A short polling loop of autocommit reads: no transaction is held while waiting. Tests inject
+    `sleep` and `clock`; the defaults are read at call time so they can be patched too.
+    """
+    sleep = sleep or _sleep
+    clock = clock or _clock
+    deadline = clock() + max(0.0, min(wait, EVENT_WAIT_MAX))
+    while True:
+        events = event_list(character=character, after=after, limit=limit)
+        remaining = deadline - clock()
+        if events or remaining <= 0:
+            return events
+        sleep(min(interval, remaining))
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _clock() -> float:
+    return time.monotonic()

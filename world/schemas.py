@@ -1,0 +1,236 @@
+"""Request and response schemas of the API (they appear at /api/docs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL; refuse it at the door rather than as a database error.
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_no_nul)]
+
+
+class ErrorOut(Schema):
+    """Every error: a stable code, a human message, and details (e.g. candidates for an ambiguous name)."""
+
+    code: str = Field(examples=["not_found"])
+    message: str
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+# Auth
+
+
+class CredentialsIn(Schema):
+    username: Text = Field(min_length=1, max_length=150)
+    password: Text = Field(min_length=1, max_length=1024)
+
+
+class CharacterRefOut(Schema):
+    world: str
+    name: str
+
+
+class AccountOut(Schema):
+    id: int
+    username: str
+    is_staff: bool
+    characters: list[CharacterRefOut] = Field(default_factory=list)
+
+
+class LoginOut(Schema):
+    token: str = Field(description="Send as 'Authorization: Bearer <token>'. Shown once; only its hash is stored.")
+    account: AccountOut
+
+
+# Play: what a character perceives
+
+
+class RoomOut(Schema):
+    key: str
+    name: str
+    description: str
+
+
+class ExitOut(Schema):
+    name: str
+    kind: str = Field(description="door, stairs_up, stairs_down or portal")
+    locked: bool
+    destination: str = Field(description="The name of the room it leads to.")
+
+
+class CharacterBriefOut(Schema):
+    name: str
+    is_npc: bool
+    is_dead: bool
+
+
+class ItemBriefOut(Schema):
+    name: str
+    carry: str = Field(description="small, large or fixed (Immovable)")
+    tags: list[Any]
+    owner: str | None
+
+
+class LookOut(Schema):
+    room: RoomOut
+    exits: list[ExitOut]
+    characters: list[CharacterBriefOut] = Field(description="Everyone else here, players first.")
+    items: list[ItemBriefOut] = Field(description="What lies on the floor.")
+    message: str
+
+
+class RelationOut(Schema):
+    name: str
+    label: str
+
+
+class RelationshipsOut(Schema):
+    outgoing: list[RelationOut]
+    incoming: list[RelationOut]
+
+
+class CharacterDetailOut(CharacterBriefOut):
+    description: str
+    relationships: RelationshipsOut
+
+
+class ItemDetailOut(ItemBriefOut):
+    description: str
+    material: str
+    quality: str
+    durability: int | None
+    value: int | None
+    loot_hint: str
+    crafting_recipe: list[Any]
+    deconstruct_recipe: list[Any]
+
+
+class LookAtOut(Schema):
+    kind: str = Field(description="character, item or exit")
+    name: str
+    message: str
+    character: CharacterDetailOut | None = None
+    item: ItemDetailOut | None = None
+    exit: ExitOut | None = None
+
+
+class MoveIn(Schema):
+    exit: Text = Field(
+        max_length=200, description="A door's name, up, down, or a travel point's name (fuzzy; may be empty if one)."
+    )
+
+
+class MoveOut(LookOut):
+    moved_through: ExitOut
+
+
+# Speech
+
+
+class SayIn(Schema):
+    text: Text = Field(max_length=1000)
+    to: list[Text] | None = Field(default=None, max_length=10, description="Names of those addressed.")
+
+
+class TargetTextIn(Schema):
+    target: Text = Field(max_length=100)
+    text: Text = Field(max_length=1000)
+
+
+class GestureIn(Schema):
+    verb: Text = Field(max_length=100, examples=["wave"])
+    target: Text | None = Field(default=None, max_length=100)
+
+
+class ReplyOut(Schema):
+    name: str
+    text: str
+
+
+class SpeechOut(Schema):
+    message: str
+    replies: list[ReplyOut] = Field(description="NPC answers (also delivered to the event feed).")
+
+
+# The sheet and inventory
+
+
+class SlotOut(Schema):
+    slot: int
+    label: str
+    item: ItemBriefOut | None
+
+
+class NeedsOut(Schema):
+    hunger: float
+    thirst: float
+    socialization: float
+    sleep: float
+    safety: float
+
+
+class SheetOut(Schema):
+    name: str
+    description: str
+    world: str
+    room: RoomOut | None
+    needs: NeedsOut
+    currency: int
+    inventory: list[SlotOut]
+    relationships: RelationshipsOut
+
+
+class JoinIn(Schema):
+    name: Text = Field(max_length=100)
+    description: Text = Field(default="", max_length=2000)
+
+
+class SheetPatchIn(Schema):
+    name: Text | None = Field(default=None, max_length=100)
+    description: Text | None = Field(default=None, max_length=2000)
+
+
+class ItemIn(Schema):
+    item: Text = Field(max_length=200)
+
+
+class GiveIn(ItemIn):
+    target: Text = Field(max_length=100)
+
+
+class InventoryOut(Schema):
+    slots: list[SlotOut]
+    message: str
+
+
+class ItemActionOut(Schema):
+    message: str
+    item: ItemBriefOut
+    inventory: list[SlotOut]
+
+
+# Events
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    actor: str
+    text: str
+    data: dict[str, Any]
+    created_at: datetime
+
+
+class EventsOut(Schema):
+    events: list[EventOut]
+    last_id: int | None = Field(description="Pass as `after` next time (unchanged when nothing new).")

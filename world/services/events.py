@@ -1,0 +1,78 @@
+"""Writing the event feed: every player in a room (or just the parties of a whisper) gets its own row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from world.models import Character, Event, EventKind
+
+# Advisory-lock class id for "event rows of world N" (the two-int key space of pg_advisory_xact_lock).
+EVENT_LOCK_CLASS = 0x6D756465
+
+
+@dataclass
+class EventBatch:
+    """Event rows collected during one service call and written with a single bulk insert.
+
+    On PostgreSQL the write first takes a per-world transaction lock, so the transactions that
+    write one world's events commit in id order: a reader paging with `after=<id>` can never see
+    a later id before an earlier one commits (and skip it). SQLite has one writer anyway.
+    """
+
+    world_id: int
+    rows: list[Event] = field(default_factory=list)
+
+    def add(
+        self,
+        *,
+        recipients: Iterable[int],
+        kind: EventKind,
+        actor: str,
+        text: str,
+        data: dict[str, Any] | None = None,
+        actor_id: int | None = None,
+        actor_text: str | None = None,
+    ) -> None:
+        """One row per recipient; the actor, when among them, reads `actor_text` ("You say…") instead."""
+        for recipient_id in recipients:
+            own = actor_id is not None and recipient_id == actor_id and actor_text is not None
+            self.rows.append(
+                Event(
+                    recipient_id=recipient_id,
+                    kind=kind,
+                    actor=actor,
+                    text=actor_text if own and actor_text is not None else text,
+                    data=data or {},
+                )
+            )
+
+    def write(self) -> None:
+        if not self.rows:
+            return
+        with transaction.atomic(savepoint=False):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EVENT_LOCK_CLASS, self.world_id])
+            Event.objects.bulk_create(self.rows)
+        self.rows = []
+
+
+def players_in_rooms(*, room_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Room id → ids of the player characters in it (one query, whatever the head count)."""
+    by_room: dict[int, list[int]] = {}
+    rows = Character.objects.filter(room_id__in=list(room_ids), is_npc=False).values_list("id", "room_id")
+    for character_id, room_id in rows:
+        by_room.setdefault(room_id, []).append(character_id)
+    return by_room
+
+
+def events_prune(*, older_than: timedelta) -> int:
+    """Delete feed rows older than `older_than` (the feed is transient; clients keep what they need)."""
+    deleted, _ = Event.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    return deleted
