@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from world.api.auth import router as auth_router
+from world.api.interact import router as interact_router
 from world.api.play import router as play_router
 from world.exceptions import WorldError
 
@@ -94,6 +95,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 api.add_router("/auth", auth_router)
+api.add_router("/worlds/{world}/play/interact", interact_router)
 api.add_router("/worlds/{world}/play", play_router)
 
 

@@ -570,6 +570,13 @@ class EventKind(models.TextChoices):
     DROP = "drop", "Drop"
     GIVE = "give", "Give"
     RENAME = "rename", "Rename"
+    INTERACT = "interact", "Examine"
+    THEFT = "theft", "Theft"
+    WIELD = "wield", "Wield"
+    SLEEP = "sleep", "Sleep"
+    CONSUME = "consume", "Eat or drink"
+    SEARCH = "search", "Search"
+    CRAFT = "craft", "Craft"
 
 
 class Event(models.Model):
@@ -594,3 +601,18 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id}#{self.id}: {self.text[:40]}"
+
+
+class InteractionSession(models.Model):
+    """A character's open `interact with` menu: one per character, expiring after inactivity."""
+
+    character = models.OneToOneField(Character, on_delete=models.CASCADE, related_name="interaction")
+    # The target is an item or an exit; both null means it was deleted while the menu was open.
+    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    exit = models.ForeignKey(Exit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    target_name = models.CharField(max_length=128)
+    actions = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.character_id} → {self.target_name}"
