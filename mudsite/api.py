@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from world.api.build import router as build_router
+from world.api.worlds import router as worlds_router
 from world.exceptions import WorldError
 
 logger = logging.getLogger(__name__)
@@ -19,6 +21,8 @@ logger = logging.getLogger(__name__)
 api = NinjaAPI(
     title="mudsite", version="1", description="Play and build text worlds. Errors: {code, message, details}."
 )
+api.add_router("/worlds", worlds_router)
+api.add_router("/worlds/{world}/build", build_router)
 
 
 def envelope(request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
