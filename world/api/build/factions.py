@@ -1,9 +1,7 @@
 """Factions: CRUD, members, ranks, promote/demote, roles, allies and rivals, and the offline generator."""
 
-from __future__ import annotations
-
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Path, Router, Status
 
 from world.api.build.common import ERRORS, builder_world
 from world.api.build.schemas import (
@@ -44,7 +42,7 @@ def _actor(world: World, as_member: str | None) -> Character | None:
 
 
 @router.post("/factiongen", response={201: GeneratedFactionOut, **ERRORS}, summary="Generate a faction (offline)")
-def factiongen(request: HttpRequest, world: str):
+def factiongen(request: HttpRequest, world: Path[str]):
     """TinyMUD's offline factiongen, in one transaction: the Iron Vanguard with hall, bunks and kitchen
     linked by doors, ranks Recruit 1 / Soldier 2 / Captain 5 / Commander 10, three ranked NPCs with owned
     beds, a Food Crate and a Water Cask, and a path from the best tavern/inn/square… room to its hall."""
@@ -64,23 +62,23 @@ def factiongen(request: HttpRequest, world: str):
 
 
 @router.get("/factions", response={200: list[FactionSummaryOut], **ERRORS}, summary="List factions")
-def factions_list(request: HttpRequest, world: str):
+def factions_list(request: HttpRequest, world: Path[str]):
     return list(faction_list(world=builder_world(request, world)))
 
 
 @router.post("/factions", response={201: FactionMessageOut, **ERRORS}, summary="Create a faction")
-def factions_create(request: HttpRequest, world: str, payload: FactionIn):
+def factions_create(request: HttpRequest, world: Path[str], payload: FactionIn):
     faction = faction_services.faction_create(world=builder_world(request, world), **payload.dict())
     return Status(201, _answer(f"Faction '{faction.name}' created.", faction))
 
 
 @router.get("/factions/{name}", response={200: FactionOut, **ERRORS}, summary="Read a faction")
-def factions_read(request: HttpRequest, world: str, name: str):
+def factions_read(request: HttpRequest, world: Path[str], name: str):
     return _out(faction_resolve(world=builder_world(request, world), query=name))
 
 
 @router.patch("/factions/{name}", response={200: FactionMessageOut, **ERRORS}, summary="Update a faction")
-def factions_update(request: HttpRequest, world: str, name: str, payload: FactionPatchIn):
+def factions_update(request: HttpRequest, world: Path[str], name: str, payload: FactionPatchIn):
     target = builder_world(request, world)
     faction = faction_resolve(world=target, query=name)
     data = payload.dict(exclude_unset=True)
@@ -91,7 +89,7 @@ def factions_update(request: HttpRequest, world: str, name: str, payload: Factio
 
 
 @router.delete("/factions/{name}", response={200: MessageOut, **ERRORS}, summary="Delete a faction")
-def factions_delete(request: HttpRequest, world: str, name: str):
+def factions_delete(request: HttpRequest, world: Path[str], name: str):
     """Members, ranks, roles and ally/rival links go with it; rooms and items it owned become unowned."""
     faction = faction_resolve(world=builder_world(request, world), query=name)
     faction_name = faction.name
@@ -100,7 +98,7 @@ def factions_delete(request: HttpRequest, world: str, name: str):
 
 
 @router.post("/factions/{name}/members", response={201: FactionMessageOut, **ERRORS}, summary="Add a member")
-def members_add(request: HttpRequest, world: str, name: str, payload: MemberIn):
+def members_add(request: HttpRequest, world: Path[str], name: str, payload: MemberIn):
     """TinyMUD's addmember / induct. With `as_member`, that member must be the leader or hold a rank of
     level >= the faction's leadership_threshold (and may only induct below their own rank)."""
     target = builder_world(request, world)
@@ -119,7 +117,7 @@ def members_add(request: HttpRequest, world: str, name: str, payload: MemberIn):
 @router.patch(
     "/factions/{name}/members/{member}", response={200: FactionMessageOut, **ERRORS}, summary="Set rank or role"
 )
-def members_update(request: HttpRequest, world: str, name: str, member: str, payload: MemberPatchIn):
+def members_update(request: HttpRequest, world: Path[str], name: str, member: str, payload: MemberPatchIn):
     """Builder authority: TinyMUD's setrank, assignrole and revokerole (empty string clears)."""
     target = builder_world(request, world)
     faction = faction_resolve(world=target, query=name)
@@ -140,7 +138,7 @@ def members_update(request: HttpRequest, world: str, name: str, member: str, pay
 @router.delete(
     "/factions/{name}/members/{member}", response={200: FactionMessageOut, **ERRORS}, summary="Remove a member"
 )
-def members_remove(request: HttpRequest, world: str, name: str, member: str):
+def members_remove(request: HttpRequest, world: Path[str], name: str, member: str):
     target = builder_world(request, world)
     faction = faction_resolve(world=target, query=name)
     character = character_resolve(world=target, query=member)
@@ -151,7 +149,7 @@ def members_remove(request: HttpRequest, world: str, name: str, member: str):
 @router.post(
     "/factions/{name}/members/{member}/promote", response={200: FactionMessageOut, **ERRORS}, summary="Promote"
 )
-def members_promote(request: HttpRequest, world: str, name: str, member: str, payload: RankChangeIn):
+def members_promote(request: HttpRequest, world: Path[str], name: str, member: str, payload: RankChangeIn):
     """With `as_member`: actor level > target level and actor level > new level > target level."""
     target = builder_world(request, world)
     faction = faction_resolve(world=target, query=name)
@@ -166,7 +164,7 @@ def members_promote(request: HttpRequest, world: str, name: str, member: str, pa
 
 
 @router.post("/factions/{name}/members/{member}/demote", response={200: FactionMessageOut, **ERRORS}, summary="Demote")
-def members_demote(request: HttpRequest, world: str, name: str, member: str, payload: RankChangeIn):
+def members_demote(request: HttpRequest, world: Path[str], name: str, member: str, payload: RankChangeIn):
     """With `as_member`: actor level >= target level, and the new level is below the current one."""
     target = builder_world(request, world)
     faction = faction_resolve(world=target, query=name)
@@ -181,14 +179,14 @@ def members_demote(request: HttpRequest, world: str, name: str, member: str, pay
 
 
 @router.post("/factions/{name}/ranks", response={201: FactionMessageOut, **ERRORS}, summary="Add a rank")
-def ranks_create(request: HttpRequest, world: str, name: str, payload: RankIn):
+def ranks_create(request: HttpRequest, world: Path[str], name: str, payload: RankIn):
     faction = faction_resolve(world=builder_world(request, world), query=name)
     rank = faction_services.rank_create(faction=faction, name=payload.name, level=payload.level)
     return Status(201, _answer(f"Rank '{rank.name}' ({rank.level}) added to {faction.name}.", faction))
 
 
 @router.patch("/factions/{name}/ranks/{rank}", response={200: FactionMessageOut, **ERRORS}, summary="Edit a rank")
-def ranks_update(request: HttpRequest, world: str, name: str, rank: str, payload: RankPatchIn):
+def ranks_update(request: HttpRequest, world: Path[str], name: str, rank: str, payload: RankPatchIn):
     faction = faction_resolve(world=builder_world(request, world), query=name)
     found = faction_services.rank_update(
         rank=faction_services.rank_get(faction=faction, name=rank), **payload.dict(exclude_unset=True)
@@ -197,7 +195,7 @@ def ranks_update(request: HttpRequest, world: str, name: str, rank: str, payload
 
 
 @router.delete("/factions/{name}/ranks/{rank}", response={200: FactionMessageOut, **ERRORS}, summary="Remove a rank")
-def ranks_delete(request: HttpRequest, world: str, name: str, rank: str):
+def ranks_delete(request: HttpRequest, world: Path[str], name: str, rank: str):
     """Members holding it become unranked."""
     faction = faction_resolve(world=builder_world(request, world), query=name)
     found = faction_services.rank_get(faction=faction, name=rank)
@@ -207,7 +205,7 @@ def ranks_delete(request: HttpRequest, world: str, name: str, rank: str):
 
 
 @router.post("/factions/{name}/roles", response={201: FactionMessageOut, **ERRORS}, summary="Add a role")
-def roles_create(request: HttpRequest, world: str, name: str, payload: RoleIn):
+def roles_create(request: HttpRequest, world: Path[str], name: str, payload: RoleIn):
     """contract_config is validated: resource_contribution {resource_tag, amount>0, reward_rep,
     reward_currency>=0}; patrol {rooms: existing room keys, reward_rep, reward_currency>=0}."""
     faction = faction_resolve(world=builder_world(request, world), query=name)
@@ -216,7 +214,7 @@ def roles_create(request: HttpRequest, world: str, name: str, payload: RoleIn):
 
 
 @router.patch("/factions/{name}/roles/{key}", response={200: FactionMessageOut, **ERRORS}, summary="Edit a role")
-def roles_update(request: HttpRequest, world: str, name: str, key: str, payload: RolePatchIn):
+def roles_update(request: HttpRequest, world: Path[str], name: str, key: str, payload: RolePatchIn):
     faction = faction_resolve(world=builder_world(request, world), query=name)
     role = faction_services.role_update(
         role=faction_services.role_get(faction=faction, key=key), **payload.dict(exclude_unset=True)
@@ -225,7 +223,7 @@ def roles_update(request: HttpRequest, world: str, name: str, key: str, payload:
 
 
 @router.delete("/factions/{name}/roles/{key}", response={200: FactionMessageOut, **ERRORS}, summary="Remove a role")
-def roles_delete(request: HttpRequest, world: str, name: str, key: str):
+def roles_delete(request: HttpRequest, world: Path[str], name: str, key: str):
     faction = faction_resolve(world=builder_world(request, world), query=name)
     role = faction_services.role_get(faction=faction, key=key)
     role_key = role.key
@@ -245,22 +243,22 @@ def _link(request: HttpRequest, world: str, name: str, other: str, stance: str, 
 
 
 @router.post("/factions/{name}/allies", response={200: FactionMessageOut, **ERRORS}, summary="Add an ally")
-def allies_add(request: HttpRequest, world: str, name: str, payload: FactionLinkIn):
+def allies_add(request: HttpRequest, world: Path[str], name: str, payload: FactionLinkIn):
     """Symmetric; never with itself; never ally and rival at once (409)."""
     return _link(request, world, name, payload.faction, FactionStance.ALLY, remove=False)
 
 
 @router.delete("/factions/{name}/allies/{other}", response={200: FactionMessageOut, **ERRORS}, summary="Remove an ally")
-def allies_remove(request: HttpRequest, world: str, name: str, other: str):
+def allies_remove(request: HttpRequest, world: Path[str], name: str, other: str):
     return _link(request, world, name, other, FactionStance.ALLY, remove=True)
 
 
 @router.post("/factions/{name}/rivals", response={200: FactionMessageOut, **ERRORS}, summary="Add a rival")
-def rivals_add(request: HttpRequest, world: str, name: str, payload: FactionLinkIn):
+def rivals_add(request: HttpRequest, world: Path[str], name: str, payload: FactionLinkIn):
     """Symmetric; never with itself; never ally and rival at once (409)."""
     return _link(request, world, name, payload.faction, FactionStance.RIVAL, remove=False)
 
 
 @router.delete("/factions/{name}/rivals/{other}", response={200: FactionMessageOut, **ERRORS}, summary="Remove a rival")
-def rivals_remove(request: HttpRequest, world: str, name: str, other: str):
+def rivals_remove(request: HttpRequest, world: Path[str], name: str, other: str):
     return _link(request, world, name, other, FactionStance.RIVAL, remove=True)

@@ -1,11 +1,10 @@
 """Item templates and items (TinyMUD's /object ... and its template wizard)."""
-
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja's @paginate re-reads these annotations at runtime.
 
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Path, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from world.api.build.common import ERRORS, builder_world
@@ -37,12 +36,12 @@ router = Router(tags=["build: item templates and items"])
 
 @router.get("/templates", response=list[TemplateOut], summary="List item templates")
 @paginate(LimitOffsetPagination)
-def templates_list(request: HttpRequest, world: str, search: str = ""):
+def templates_list(request: HttpRequest, world: Path[str], search: str = ""):
     return template_list(world=builder_world(request, world), search=search)
 
 
 @router.post("/templates", response={201: TemplateMessageOut, **ERRORS}, summary="Create an item template")
-def templates_create(request: HttpRequest, world: str, payload: TemplateIn):
+def templates_create(request: HttpRequest, world: Path[str], payload: TemplateIn):
     """Every field of TinyMUD's template wizard; satiation/hydration become `Edible: N` / `Drinkable: N`
     tags and small/large/Immovable tags become `carry`."""
     fields = payload.dict(exclude={"key"})
@@ -51,19 +50,19 @@ def templates_create(request: HttpRequest, world: str, payload: TemplateIn):
 
 
 @router.get("/templates/{key}", response={200: TemplateOut, **ERRORS}, summary="Read an item template")
-def templates_read(request: HttpRequest, world: str, key: str):
+def templates_read(request: HttpRequest, world: Path[str], key: str):
     return template_get(world=builder_world(request, world), key=key)
 
 
 @router.patch("/templates/{key}", response={200: TemplateMessageOut, **ERRORS}, summary="Update an item template")
-def templates_update(request: HttpRequest, world: str, key: str, payload: ItemFieldsIn):
+def templates_update(request: HttpRequest, world: Path[str], key: str, payload: ItemFieldsIn):
     template = template_get(world=builder_world(request, world), key=key)
     template = template_services.template_update(template=template, **payload.dict(exclude_unset=True))
     return {"message": f"Template '{template.key}' updated.", "template": template}
 
 
 @router.delete("/templates/{key}", response={200: MessageOut, **ERRORS}, summary="Delete an item template")
-def templates_delete(request: HttpRequest, world: str, key: str):
+def templates_delete(request: HttpRequest, world: Path[str], key: str):
     """Items made from it stay, with their own copy of its fields."""
     template = template_get(world=builder_world(request, world), key=key)
     made = template_services.template_delete(template=template)
@@ -72,7 +71,7 @@ def templates_delete(request: HttpRequest, world: str, key: str):
 
 @router.get("/items", response=list[ItemSummaryOut], summary="List items")
 @paginate(LimitOffsetPagination)
-def items_list(request: HttpRequest, world: str, room: str = "", character: str = "", search: str = ""):
+def items_list(request: HttpRequest, world: Path[str], room: str = "", character: str = "", search: str = ""):
     target = builder_world(request, world)
     items = item_list(
         world=target,
@@ -84,7 +83,7 @@ def items_list(request: HttpRequest, world: str, room: str = "", character: str 
 
 
 @router.post("/items", response={201: ItemMessageOut, **ERRORS}, summary="Spawn an item")
-def items_spawn(request: HttpRequest, world: str, payload: ItemSpawnIn):
+def items_spawn(request: HttpRequest, world: Path[str], payload: ItemSpawnIn):
     """From a `template` (fields copied, any field given here overrides) or ad hoc (`name` required), into
     exactly one of: a `room`, a `character`'s inventory `slot`, or a `container`'s `container_slot`."""
     target = builder_world(request, world)
@@ -105,12 +104,12 @@ def items_spawn(request: HttpRequest, world: str, payload: ItemSpawnIn):
 
 
 @router.get("/items/{item_id}", response={200: ItemOut, **ERRORS}, summary="Read an item")
-def items_read(request: HttpRequest, world: str, item_id: UUID):
+def items_read(request: HttpRequest, world: Path[str], item_id: UUID):
     return item_out(item_get(world=builder_world(request, world), uuid=item_id))
 
 
 @router.delete("/items/{item_id}", response={200: ItemDeletedOut, **ERRORS}, summary="Delete an item")
-def items_delete(request: HttpRequest, world: str, item_id: UUID):
+def items_delete(request: HttpRequest, world: Path[str], item_id: UUID):
     item = item_get(world=builder_world(request, world), uuid=item_id)
     name = item.name
     removed = template_services.item_delete(item=item)

@@ -1,9 +1,8 @@
 """NPCs and relationships (TinyMUD's /npc ...)."""
-
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja's @paginate re-reads these annotations at runtime.
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Path, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from world.api.build.common import ERRORS, builder_world
@@ -39,12 +38,12 @@ def _npc(world: World, name: str, *, exact: bool = False) -> Character:
 
 @router.get("/npcs", response=list[CharacterSummaryOut], summary="List NPCs")
 @paginate(LimitOffsetPagination)
-def npcs_list(request: HttpRequest, world: str, search: str = ""):
+def npcs_list(request: HttpRequest, world: Path[str], search: str = ""):
     return character_list(world=builder_world(request, world), search=search, npc=True)
 
 
 @router.post("/npcs", response={201: CharacterMessageOut, **ERRORS}, summary="Add an NPC")
-def npcs_create(request: HttpRequest, world: str, payload: NpcIn):
+def npcs_create(request: HttpRequest, world: Path[str], payload: NpcIn):
     """TinyMUD's /npc add. Names are unique per world (TinyMUD let one NPC stand in several rooms)."""
     target = builder_world(request, world)
     room = room_resolve(world=target, query=payload.room) if payload.room else None
@@ -54,12 +53,12 @@ def npcs_create(request: HttpRequest, world: str, payload: NpcIn):
 
 
 @router.get("/npcs/{name}", response={200: CharacterOut, **ERRORS}, summary="Read an NPC's sheet")
-def npcs_read(request: HttpRequest, world: str, name: str):
+def npcs_read(request: HttpRequest, world: Path[str], name: str):
     return character_out(_npc(builder_world(request, world), name))
 
 
 @router.patch("/npcs/{name}", response={200: CharacterMessageOut, **ERRORS}, summary="Edit an NPC")
-def npcs_update(request: HttpRequest, world: str, name: str, payload: NpcPatchIn):
+def npcs_update(request: HttpRequest, world: Path[str], name: str, payload: NpcPatchIn):
     """Rename, describe, move (or take out of its room), and set attributes, aspects and matrix values —
     all range-checked, all or nothing."""
     target = builder_world(request, world)
@@ -79,7 +78,7 @@ def npcs_update(request: HttpRequest, world: str, name: str, payload: NpcPatchIn
 
 
 @router.delete("/npcs/{name}", response={200: NpcDeletedOut, **ERRORS}, summary="Delete an NPC")
-def npcs_delete(request: HttpRequest, world: str, name: str):
+def npcs_delete(request: HttpRequest, world: Path[str], name: str):
     """Exact name (case-insensitive). Relationships and memberships go; owned things become unowned; carried
     things fall to the floor; lock policies forget it."""
     result = npc_services.npc_delete(npc=_npc(builder_world(request, world), name, exact=True))
@@ -93,7 +92,7 @@ def _relationships(*characters: Character) -> list[dict[str, str]]:
 
 
 @router.post("/relationships", response={200: RelationshipsOut, **ERRORS}, summary="Set a relationship")
-def relationships_set(request: HttpRequest, world: str, payload: RelationshipIn):
+def relationships_set(request: HttpRequest, world: Path[str], payload: RelationshipIn):
     """TinyMUD's setrelation: `source` is `type` to `target` (both ways when `mutual`). Players or NPCs."""
     target = builder_world(request, world)
     source = character_resolve(world=target, query=payload.source)
@@ -107,7 +106,7 @@ def relationships_set(request: HttpRequest, world: str, payload: RelationshipIn)
 
 
 @router.post("/relationships/remove", response={200: RelationshipsOut, **ERRORS}, summary="Remove relationships")
-def relationships_remove(request: HttpRequest, world: str, payload: RelationshipPairIn):
+def relationships_remove(request: HttpRequest, world: Path[str], payload: RelationshipPairIn):
     """TinyMUD's removerelations: both directions between `a` and `b`."""
     target = builder_world(request, world)
     a = character_resolve(world=target, query=payload.a)
@@ -117,7 +116,7 @@ def relationships_remove(request: HttpRequest, world: str, payload: Relationship
 
 
 @router.post("/familygen", response={201: CharacterMessageOut, **ERRORS}, summary="Generate a relative (offline)")
-def familygen(request: HttpRequest, world: str, payload: FamilyIn):
+def familygen(request: HttpRequest, world: Path[str], payload: FamilyIn):
     """TinyMUD's offline familygen: an NPC named `<Target>'s <Relationship>` with a mutual relationship."""
     target = builder_world(request, world)
     room = room_resolve(world=target, query=payload.room)

@@ -1,11 +1,10 @@
 """Rooms and exits (TinyMUD's /room ...)."""
-
-from __future__ import annotations
+# No `from __future__ import annotations`: ninja's @paginate re-reads these annotations at runtime.
 
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Path, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from world.api.build.common import ERRORS, builder_world
@@ -35,25 +34,25 @@ router = Router(tags=["build: rooms and exits"])
 
 @router.get("/rooms", response=list[RoomSummaryOut], summary="List rooms")
 @paginate(LimitOffsetPagination)
-def rooms_list(request: HttpRequest, world: str, search: str = ""):
+def rooms_list(request: HttpRequest, world: Path[str], search: str = ""):
     """Paginated (`limit`, `offset`); `search` matches keys and names."""
     return room_list(world=builder_world(request, world), search=search)
 
 
 @router.post("/rooms", response={201: RoomMessageOut, **ERRORS}, summary="Create a room")
-def rooms_create(request: HttpRequest, world: str, payload: RoomIn):
+def rooms_create(request: HttpRequest, world: Path[str], payload: RoomIn):
     room = room_services.room_create(world=builder_world(request, world), **payload.dict())
     return Status(201, {"message": f"Room '{room.key}' created.", "room": room_out(room_detail(room=room))})
 
 
 @router.get("/rooms/{key}", response={200: RoomOut, **ERRORS}, summary="Read a room")
-def rooms_read(request: HttpRequest, world: str, key: str):
+def rooms_read(request: HttpRequest, world: Path[str], key: str):
     room = room_get(world=builder_world(request, world), key=key)
     return room_out(room_detail(room=room))
 
 
 @router.patch("/rooms/{key}", response={200: RoomMessageOut, **ERRORS}, summary="Update or rename a room")
-def rooms_update(request: HttpRequest, world: str, key: str, payload: RoomPatchIn):
+def rooms_update(request: HttpRequest, world: Path[str], key: str, payload: RoomPatchIn):
     """A new `key` renames the room: exits, the start room and patrol contracts follow."""
     room = room_get(world=builder_world(request, world), key=key)
     old_key = room.key
@@ -63,7 +62,7 @@ def rooms_update(request: HttpRequest, world: str, key: str, payload: RoomPatchI
 
 
 @router.delete("/rooms/{key}", response={200: RoomDeletedOut, **ERRORS}, summary="Delete a room")
-def rooms_delete(request: HttpRequest, world: str, key: str, force: bool = False):
+def rooms_delete(request: HttpRequest, world: Path[str], key: str, force: bool = False):
     """Refused (409) while characters are inside, unless `force` (they move to the start room). Every exit
     into or out of the room goes with it and is listed."""
     room = room_get(world=builder_world(request, world), key=key)
@@ -76,7 +75,7 @@ def _exits_answer(message: str, exits) -> dict:
 
 
 @router.post("/exits", response={201: ExitsOut, **ERRORS}, summary="Add a door (and its back door)")
-def exits_door(request: HttpRequest, world: str, payload: DoorIn):
+def exits_door(request: HttpRequest, world: Path[str], payload: DoorIn):
     """TinyMUD's adddoor: the back door in the target room is named like the door, or `<door> (to <room>)`,
     then ` #2`, ` #3`… when that name is taken."""
     target = builder_world(request, world)
@@ -91,7 +90,7 @@ def exits_door(request: HttpRequest, world: str, payload: DoorIn):
 
 
 @router.post("/exits/link", response={201: ExitsOut, **ERRORS}, summary="Link two rooms with two named doors")
-def exits_link(request: HttpRequest, world: str, payload: DoorLinkIn):
+def exits_link(request: HttpRequest, world: Path[str], payload: DoorLinkIn):
     target = builder_world(request, world)
     room_a, room_b = room_resolve(world=target, query=payload.room_a), room_resolve(world=target, query=payload.room_b)
     created = exit_services.door_link(
@@ -101,7 +100,7 @@ def exits_link(request: HttpRequest, world: str, payload: DoorLinkIn):
 
 
 @router.post("/exits/stairs", response={201: ExitsOut, **ERRORS}, summary="Add stairs")
-def exits_stairs(request: HttpRequest, world: str, payload: StairsIn):
+def exits_stairs(request: HttpRequest, world: Path[str], payload: StairsIn):
     """`up` from A to B: `stairs up` in A and `stairs down` in B (one stairs per direction per room)."""
     target = builder_world(request, world)
     room, other = room_resolve(world=target, query=payload.room), room_resolve(world=target, query=payload.to)
@@ -112,7 +111,7 @@ def exits_stairs(request: HttpRequest, world: str, payload: StairsIn):
 
 
 @router.get("/exits/{exit_id}", response={200: ExitMessageOut, **ERRORS}, summary="Read an exit")
-def exits_read(request: HttpRequest, world: str, exit_id: UUID):
+def exits_read(request: HttpRequest, world: Path[str], exit_id: UUID):
     found = exit_get(world=builder_world(request, world), uuid=exit_id)
     return {
         "message": f"'{found.name}' leads from '{found.source.key}' to '{found.destination.key}'.",
@@ -121,7 +120,7 @@ def exits_read(request: HttpRequest, world: str, exit_id: UUID):
 
 
 @router.delete("/exits/{exit_id}", response={200: ExitRemovedOut, **ERRORS}, summary="Remove an exit")
-def exits_delete(request: HttpRequest, world: str, exit_id: UUID, both: bool = False):
+def exits_delete(request: HttpRequest, world: Path[str], exit_id: UUID, both: bool = False):
     """Removes the exit and its lock; `both=true` removes the way back too."""
     found = exit_get(world=builder_world(request, world), uuid=exit_id)
     result = exit_services.exit_remove(exit=found, both_directions=both)
@@ -130,7 +129,7 @@ def exits_delete(request: HttpRequest, world: str, exit_id: UUID, both: bool = F
 
 
 @router.put("/exits/{exit_id}/lock", response={200: ExitMessageOut, **ERRORS}, summary="Lock an exit")
-def exits_lock(request: HttpRequest, world: str, exit_id: UUID, payload: LockIn):
+def exits_lock(request: HttpRequest, world: Path[str], exit_id: UUID, payload: LockIn):
     """Replace the lock policy: the named characters, and whoever has a listed relationship to a named
     character, may pass; nobody else."""
     target = builder_world(request, world)
@@ -145,7 +144,7 @@ def exits_lock(request: HttpRequest, world: str, exit_id: UUID, payload: LockIn)
 
 
 @router.delete("/exits/{exit_id}/lock", response={200: ExitMessageOut, **ERRORS}, summary="Unlock an exit")
-def exits_unlock(request: HttpRequest, world: str, exit_id: UUID):
+def exits_unlock(request: HttpRequest, world: Path[str], exit_id: UUID):
     found = exit_get(world=builder_world(request, world), uuid=exit_id)
     unlocked = exit_services.exit_unlock(exit=found)
     return {"message": f"'{unlocked.name}' is unlocked.", "exit": exit_out(unlocked)}

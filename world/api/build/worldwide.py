@@ -1,9 +1,7 @@
 """World-wide build operations: setup, settings, time descriptions, builders, teleport/bring/kick, purge."""
 
-from __future__ import annotations
-
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Path, Router
 
 from world.api.build.common import ERRORS, builder_world
 from world.api.build.schemas import (
@@ -33,7 +31,7 @@ router = Router(tags=["build: world"])
 
 
 @router.post("/setup", response={200: WorldMessageOut, **ERRORS}, summary="Run the setup wizard in one call")
-def setup(request: HttpRequest, world: str, payload: SetupIn):
+def setup(request: HttpRequest, world: Path[str], payload: SetupIn):
     """TinyMUD's setup wizard: name, description, conflict, safety level, advanced GOAP, start room and an
     optional first NPC (manual), or a start room and NPC generated from the world's name (quick).
     A world that is already set up answers 409 until it is purged."""
@@ -58,12 +56,12 @@ def setup(request: HttpRequest, world: str, payload: SetupIn):
 
 
 @router.get("/settings", response={200: WorldOut, **ERRORS}, summary="World settings")
-def settings_get(request: HttpRequest, world: str):
+def settings_get(request: HttpRequest, world: Path[str]):
     return world_out(builder_world(request, world))
 
 
 @router.patch("/settings", response={200: WorldMessageOut, **ERRORS}, summary="Change world settings")
-def settings_update(request: HttpRequest, world: str, payload: SettingsIn):
+def settings_update(request: HttpRequest, world: Path[str], payload: SettingsIn):
     """TinyMUD's /safety (with its aliases) and /world set (unreachable there)."""
     target = world_services.world_update_settings(
         world=builder_world(request, world), **payload.dict(exclude_unset=True)
@@ -75,7 +73,7 @@ def settings_update(request: HttpRequest, world: str, payload: SettingsIn):
 
 
 @router.put("/timedesc/{hour}", response={200: WorldMessageOut, **ERRORS}, summary="Set an hour's description")
-def timedesc_set(request: HttpRequest, world: str, hour: int, payload: TimeDescriptionIn):
+def timedesc_set(request: HttpRequest, world: Path[str], hour: int, payload: TimeDescriptionIn):
     """TinyMUD's /settimedesc: the text shown at that hour (0-23) in external rooms."""
     target = world_services.world_set_time_description(
         world=builder_world(request, world), hour=hour, text=payload.text
@@ -84,7 +82,7 @@ def timedesc_set(request: HttpRequest, world: str, hour: int, payload: TimeDescr
 
 
 @router.delete("/timedesc/{hour}", response={200: WorldMessageOut, **ERRORS}, summary="Clear an hour's description")
-def timedesc_clear(request: HttpRequest, world: str, hour: int):
+def timedesc_clear(request: HttpRequest, world: Path[str], hour: int):
     target = world_services.world_set_time_description(world=builder_world(request, world), hour=hour, text="")
     return {"message": f"Time description for hour {hour} cleared.", "world": world_out(target)}
 
@@ -94,14 +92,14 @@ def _builders(world) -> list[str]:
 
 
 @router.get("/builders", response={200: BuildersOut, **ERRORS}, summary="List the world's builders")
-def builders_list(request: HttpRequest, world: str):
+def builders_list(request: HttpRequest, world: Path[str]):
     target = builder_world(request, world)
     names = _builders(target)
     return {"message": f"Builders: {', '.join(names)}." if names else "No builders.", "builders": names}
 
 
 @router.post("/builders", response={200: BuildersOut, **ERRORS}, summary="Promote a user to builder")
-def builders_promote(request: HttpRequest, world: str, payload: BuilderIn):
+def builders_promote(request: HttpRequest, world: Path[str], payload: BuilderIn):
     """TinyMUD's /auth promote, scoped to one world."""
     target = builder_world(request, world)
     user = world_services.builder_promote(world=target, username=payload.username)
@@ -109,7 +107,7 @@ def builders_promote(request: HttpRequest, world: str, payload: BuilderIn):
 
 
 @router.delete("/builders/{username}", response={200: BuildersOut, **ERRORS}, summary="Demote a builder")
-def builders_demote(request: HttpRequest, world: str, username: str):
+def builders_demote(request: HttpRequest, world: Path[str], username: str):
     """TinyMUD's /auth demote: the last builder cannot be demoted."""
     target = builder_world(request, world)
     user = world_services.builder_demote(world=target, username=username)
@@ -117,7 +115,7 @@ def builders_demote(request: HttpRequest, world: str, username: str):
 
 
 @router.post("/teleport", response={200: CharacterMessageOut, **ERRORS}, summary="Teleport a character")
-def teleport(request: HttpRequest, world: str, payload: TeleportIn):
+def teleport(request: HttpRequest, world: Path[str], payload: TeleportIn):
     """TinyMUD's /teleport: a named character (or your own) to a room."""
     target = builder_world(request, world)
     room = room_resolve(world=target, query=payload.room)
@@ -136,14 +134,14 @@ def teleport(request: HttpRequest, world: str, payload: TeleportIn):
 
 
 @router.post("/bring", response={200: CharacterMessageOut, **ERRORS}, summary="Bring a character to you")
-def bring(request: HttpRequest, world: str, payload: BringIn):
+def bring(request: HttpRequest, world: Path[str], payload: BringIn):
     target = builder_world(request, world)
     character = world_services.character_bring(world=target, actor=request.user, name=payload.character)
     return {"message": f"Bring complete: {character.name} is with you.", "character": character_out(character)}
 
 
 @router.post("/kick", response={200: KickOut, **ERRORS}, summary="Kick a player")
-def kick(request: HttpRequest, world: str, payload: KickIn):
+def kick(request: HttpRequest, world: Path[str], payload: KickIn):
     """TinyMUD's /kick: every token of the player is revoked and every browser session ended."""
     target = builder_world(request, world)
     result = world_services.player_kick(world=target, actor=request.user, name=payload.player)
@@ -156,7 +154,7 @@ def kick(request: HttpRequest, world: str, payload: KickIn):
 
 
 @router.post("/purge", response={200: PurgeOut, **ERRORS}, summary="Purge the world")
-def purge(request: HttpRequest, world: str, payload: PurgeIn):
+def purge(request: HttpRequest, world: Path[str], payload: PurgeIn):
     """Reset the world to factory defaults in one transaction (rooms, characters, items, templates, factions,
     relationships all go; the world, its slug and builders stay) and save it at once. `confirm` must equal
     the world's slug."""
