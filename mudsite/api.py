@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -43,6 +44,18 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     details = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return envelope(request, 422, "invalid", "; ".join(exc.messages), {"errors": details})
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # A value the database cannot store (too long, out of range, a NUL byte on PostgreSQL) is the client's error.
+    return envelope(request, 422, "invalid", "A value is too long, out of range or contains invalid characters.")
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # Services check first and give precise messages; this is the safety net for a lost race.
+    return envelope(request, 409, "conflict", "That conflicts with the current state of the world; try again.")
 
 
 @api.exception_handler(AuthenticationError)

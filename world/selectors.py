@@ -51,7 +51,12 @@ def _resolve_by_name(queryset: QuerySet[Any], field: str, query: str, *, what: s
     if not candidates.exists() and wanted:
         # Let fuzzy_resolve build its "did you mean" from the names sharing the first letter.
         candidates = queryset.filter(**{f"{field}__istartswith": wanted[:1]})[:50]
-    return fuzzy_resolve(query, candidates, lambda row: getattr(row, field), what=what)
+    try:
+        return fuzzy_resolve(query, candidates, lambda row: getattr(row, field), what=what)
+    except NotFound as exc:
+        # Builders are not "here": say what was not found, keep the suggestions (TinyMUD's admin wording).
+        hint = f" Did you mean: {', '.join(exc.details['candidates'])}?" if exc.details.get("candidates") else ""
+        raise NotFound(f"{what[0].upper()}{what[1:]} '{query}' not found.{hint}", details=exc.details) from exc
 
 
 def room_resolve(*, world: World, query: str) -> Room:

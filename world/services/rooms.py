@@ -13,6 +13,7 @@ from world.models import Character, Exit, FactionRole, Room, World
 from world.services.integrity import conflict_on_integrity_error
 
 KEY_MAX = 64
+NAME_MAX = 128
 
 
 def room_key_sanitize(raw: str) -> str:
@@ -46,6 +47,13 @@ def _tags_clean(tags: list[str] | None) -> list[str]:
     return sorted({t.strip() for t in tags or [] if t and t.strip()})
 
 
+def room_name_clean(raw: str) -> str:
+    name = " ".join(raw.split())
+    if len(name) > NAME_MAX:
+        raise Invalid(f"A room name is at most {NAME_MAX} characters.", details={"name": raw[:80]})
+    return name
+
+
 @transaction.atomic
 def room_create(
     *, world: World, key: str, name: str = "", description: str = "", tags: list[str] | None = None
@@ -54,7 +62,11 @@ def room_create(
     _require_free_key(world=world, key=clean_key)
     with conflict_on_integrity_error(f"Room '{clean_key}' already exists.", details={"key": clean_key}):
         return Room.objects.create(
-            world=world, key=clean_key, name=name.strip(), description=description.strip(), tags=_tags_clean(tags)
+            world=world,
+            key=clean_key,
+            name=room_name_clean(name),
+            description=description.strip(),
+            tags=_tags_clean(tags),
         )
 
 
@@ -86,7 +98,7 @@ def room_update(
         room_rename(room=room, new_key=key)
     changed = []
     if name is not None:
-        room.name = name.strip()
+        room.name = room_name_clean(name)
         changed.append("name")
     if description is not None:
         room.description = description.strip()

@@ -47,6 +47,8 @@ ITEM_FIELDS = (
     "armor_type",
 )
 CARRY_TAGS = {"small": Carry.SMALL, "large": Carry.LARGE, "immovable": Carry.FIXED}
+TEXT_MAX = {"material": 64, "quality": 64, "loot_hint": 128, "weapon_type": 32, "armor_type": 32}
+NUMBER_MAX = {"value": 2_147_483_647, "durability": 2_147_483_647, "weapon_damage": 32_767, "armor_defense": 32_767}
 NUTRITION_TAG = re.compile(r"^(Edible|Drinkable):\s*(-?\d+)$")
 
 
@@ -78,9 +80,14 @@ def item_fields_clean(fields: dict[str, Any], *, partial: bool = False) -> dict[
     for number in ("value", "durability", "weapon_damage", "armor_defense"):
         if number in clean and (not isinstance(clean[number], int) or clean[number] < 0):
             raise Invalid(f"{number} must be a whole number of at least 0.", details={number: clean[number]})
+    for number, high in NUMBER_MAX.items():
+        if number in clean and clean[number] > high:
+            raise Invalid(f"{number} must be at most {high}.", details={number: clean[number]})
     for text in ("description", "material", "quality", "loot_hint", "weapon_type", "armor_type"):
         if text in clean:
             clean[text] = str(clean[text]).strip()
+            if text in TEXT_MAX and len(clean[text]) > TEXT_MAX[text]:
+                raise Invalid(f"{text} is at most {TEXT_MAX[text]} characters.", details={text: clean[text][:80]})
     return clean
 
 
@@ -211,6 +218,10 @@ def item_spawn(
         clean = {**base, **item_fields_clean(overrides, partial=True)}
     else:
         clean = item_fields_clean(overrides)
+    if slot is not None and character is None:
+        raise Invalid("An inventory slot needs a character.", details={"slot": slot})
+    if container_slot is not None and container is None:
+        raise Invalid("A container slot needs a container.", details={"container_slot": container_slot})
     item = Item(world=world, template=template, **clean)
     if room is not None:
         item.room = room

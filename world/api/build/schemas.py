@@ -6,9 +6,32 @@ from typing import Any, Literal
 from uuid import UUID
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from world.models import Character, Exit, Faction, Item, Room, World
+
+CONTROL_CHARACTERS = {chr(c) for c in range(32)} - {"\n", "\r", "\t"}
+
+
+def _control_characters_in(value: Any) -> bool:
+    if isinstance(value, str):
+        return not CONTROL_CHARACTERS.isdisjoint(value)
+    if isinstance(value, dict):
+        return any(_control_characters_in(k) or _control_characters_in(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_control_characters_in(v) for v in value)
+    return False
+
+
+class In(Schema):
+    """Every request body: text may hold newlines and tabs but no other control character (a NUL byte is
+    refused by PostgreSQL and would otherwise behave differently per database)."""
+
+    @model_validator(mode="after")
+    def no_control_characters(self) -> In:
+        if _control_characters_in(self.model_dump()):
+            raise ValueError("Text may not contain control characters.")
+        return self
 
 
 class ErrorOut(Schema):
@@ -24,7 +47,7 @@ class MessageOut(Schema):
 # ---------------------------------------------------------------------------------------------- worlds
 
 
-class WorldCreateIn(Schema):
+class WorldCreateIn(In):
     slug: str = Field(description="Lowercase letters, digits and hyphens; part of every world path.")
     name: str
 
@@ -71,7 +94,7 @@ class WorldMessageOut(Schema):
     world: WorldOut
 
 
-class SettingsIn(Schema):
+class SettingsIn(In):
     name: str | None = None
     description: str | None = None
     conflict: str | None = None
@@ -79,25 +102,25 @@ class SettingsIn(Schema):
     advanced_goap: bool | str | None = None
 
 
-class TimeDescriptionIn(Schema):
+class TimeDescriptionIn(In):
     text: str = Field(description="The line shown at that hour in external rooms; empty removes it.")
 
 
 # ---------------------------------------------------------------------------------------------- setup
 
 
-class RoomSpecIn(Schema):
+class RoomSpecIn(In):
     key: str
     description: str
     name: str = ""
 
 
-class NpcSpecIn(Schema):
+class NpcSpecIn(In):
     name: str
     description: str = ""
 
 
-class SetupIn(Schema):
+class SetupIn(In):
     name: str = Field(description="2-64 characters.")
     description: str = Field(description="At least 10 characters.")
     conflict: str = Field(description="At least 5 characters.")
@@ -192,14 +215,14 @@ def room_out(room: Room) -> dict[str, Any]:
     }
 
 
-class RoomIn(Schema):
+class RoomIn(In):
     key: str = Field(description="Sanitized to [A-Za-z0-9_] (spaces become underscores); unique per world.")
     name: str = ""
     description: str = ""
     tags: list[str] = []
 
 
-class RoomPatchIn(Schema):
+class RoomPatchIn(In):
     key: str | None = Field(None, description="A new key renames the room; every reference follows.")
     name: str | None = None
     description: str | None = None
@@ -221,21 +244,21 @@ class RoomDeletedOut(Schema):
     patrols_updated: int
 
 
-class DoorIn(Schema):
+class DoorIn(In):
     room: str = Field(description="The room the door is in.")
     name: str = Field(description="The door's name.")
     to: str = Field(description="The room it leads to.")
     two_way: bool = Field(True, description="Also create the back door (TinyMUD's adddoor does).")
 
 
-class DoorLinkIn(Schema):
+class DoorLinkIn(In):
     room_a: str
     door_a: str
     room_b: str
     door_b: str
 
 
-class StairsIn(Schema):
+class StairsIn(In):
     room: str
     direction: Literal["up", "down"]
     to: str
@@ -252,12 +275,12 @@ class ExitRemovedOut(Schema):
     removed: list[dict[str, Any]]
 
 
-class LockRuleIn(Schema):
+class LockRuleIn(In):
     type: str
     to: str = Field(description="A character name.")
 
 
-class LockIn(Schema):
+class LockIn(In):
     allow: list[str] = Field([], description="Character names allowed through.")
     relationships: list[LockRuleIn] = Field([], description="Whoever has this relationship to that character passes.")
 
@@ -329,13 +352,13 @@ class CharacterSummaryOut(Schema):
         return obj.room.key if obj.room else None
 
 
-class NpcIn(Schema):
+class NpcIn(In):
     room: str | None = Field(None, description="Where it stands; omit for an NPC in no room.")
     name: str = Field(description="2-32 characters, unique per world (players included).")
     description: str = ""
 
 
-class NpcPatchIn(Schema):
+class NpcPatchIn(In):
     name: str | None = None
     description: str | None = None
     room: str | None = Field(None, description="Move the NPC to this room.")
@@ -362,14 +385,14 @@ class NpcDeletedOut(Schema):
     led_factions: int
 
 
-class RelationshipIn(Schema):
+class RelationshipIn(In):
     source: str
     type: str
     target: str
     mutual: bool = False
 
 
-class RelationshipPairIn(Schema):
+class RelationshipPairIn(In):
     a: str
     b: str
 
@@ -379,22 +402,22 @@ class RelationshipsOut(Schema):
     relationships: list[dict[str, str]]
 
 
-class FamilyIn(Schema):
+class FamilyIn(In):
     room: str
     target: str = Field(description="The NPC the new relative belongs to.")
     relationship: str = Field(description="e.g. sister, son, uncle.")
 
 
-class TeleportIn(Schema):
+class TeleportIn(In):
     room: str
     character: str | None = Field(None, description="Who to move; omitted = your own character in this world.")
 
 
-class BringIn(Schema):
+class BringIn(In):
     character: str
 
 
-class KickIn(Schema):
+class KickIn(In):
     player: str
 
 
@@ -405,7 +428,7 @@ class KickOut(Schema):
     sessions_ended: int
 
 
-class BuilderIn(Schema):
+class BuilderIn(In):
     username: str
 
 
@@ -414,7 +437,7 @@ class BuildersOut(Schema):
     builders: list[str]
 
 
-class PurgeIn(Schema):
+class PurgeIn(In):
     confirm: str = Field(description="Must equal the world's slug.")
 
 
@@ -427,7 +450,7 @@ class PurgeOut(Schema):
 # ---------------------------------------------------------------------------------------------- templates / items
 
 
-class ItemFieldsIn(Schema):
+class ItemFieldsIn(In):
     name: str | None = None
     description: str | None = None
     tags: list[str] | None = Field(None, description='weapon, bed, Container, "Edible: N", small/large/Immovable…')
@@ -638,13 +661,13 @@ class FactionSummaryOut(Schema):
     description: str
 
 
-class FactionIn(Schema):
+class FactionIn(In):
     name: str
     description: str = ""
     leadership_threshold: int = 5
 
 
-class FactionPatchIn(Schema):
+class FactionPatchIn(In):
     name: str | None = None
     description: str | None = None
     leadership_threshold: int | None = None
@@ -656,7 +679,7 @@ class FactionMessageOut(Schema):
     faction: FactionOut
 
 
-class MemberIn(Schema):
+class MemberIn(In):
     character: str
     rank: str | None = None
     role: str | None = None
@@ -665,29 +688,29 @@ class MemberIn(Schema):
     )
 
 
-class MemberPatchIn(Schema):
+class MemberPatchIn(In):
     rank: str | None = Field(None, description="Set the rank (builder authority); empty string clears it.")
     role: str | None = Field(None, description="Assign a role key; empty string revokes it.")
 
 
-class RankChangeIn(Schema):
+class RankChangeIn(In):
     rank: str
     as_member: str | None = Field(
         None, description="Act as this member: can_promote / can_demote apply. Omitted = builder authority."
     )
 
 
-class RankIn(Schema):
+class RankIn(In):
     name: str
     level: int
 
 
-class RankPatchIn(Schema):
+class RankPatchIn(In):
     name: str | None = None
     level: int | None = None
 
 
-class RoleIn(Schema):
+class RoleIn(In):
     key: str
     name: str
     description: str = ""
@@ -699,14 +722,14 @@ class RoleIn(Schema):
     )
 
 
-class RolePatchIn(Schema):
+class RolePatchIn(In):
     name: str | None = None
     description: str | None = None
     contract_type: Literal["none", "resource_contribution", "patrol"] | None = None
     contract_config: dict[str, Any] | None = None
 
 
-class FactionLinkIn(Schema):
+class FactionLinkIn(In):
     faction: str = Field(description="The other faction.")
 
 
