@@ -91,6 +91,15 @@ def door_link(*, world: World, room_a: Room, door_a: str, room_b: Room, door_b: 
     ]
 
 
+@transaction.atomic
+def portal_create(*, world: World, source: Room, name: str, destination: Room) -> Exit:
+    """A one-way travel point (TinyMUD's Travel Point objects that are not doors)."""
+    _require_two_rooms(source, destination)
+    portal = exit_name_clean(name)
+    _require_free_name(room=source, name=portal)
+    return _exit_create(world=world, source=source, destination=destination, name=portal, kind=ExitKind.PORTAL)
+
+
 def _stairs_create(*, world: World, source: Room, destination: Room, kind: str) -> Exit:
     existing = Exit.objects.filter(source=source, kind=kind).select_related("destination").first()
     if existing is not None:

@@ -21,6 +21,7 @@ from django.db import transaction
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
+from persistence import facade
 from world.exceptions import Conflict, Forbidden, Invalid, NotFound
 from world.models import (
     Carry,
@@ -42,6 +43,11 @@ from world.services.npcs import character_name_unique, npc_create, relationship_
 from world.services.rooms import room_create, room_key_sanitize, room_key_unique
 
 # ---------------------------------------------------------------------------------------------- factions
+
+
+def _faction_changed(faction: Faction) -> None:
+    """Ranks, roles, memberships and links have no world column of their own: name the world explicitly."""
+    facade.save_world(faction.world)
 
 
 def _name_clean(raw: str, *, what: str, high: int = 64) -> str:
@@ -177,7 +183,9 @@ def member_add(
     if faction.memberships.filter(character=character).exists():
         raise Conflict(f"'{character.name}' is already a member of {faction.name}.", details={"member": character.name})
     with conflict_on_integrity_error(f"'{character.name}' is already a member of {faction.name}."):
-        return FactionMembership.objects.create(faction=faction, character=character, rank=rank, role=role)
+        membership = FactionMembership.objects.create(faction=faction, character=character, rank=rank, role=role)
+    _faction_changed(faction)
+    return membership
 
 
 @transaction.atomic
@@ -187,6 +195,7 @@ def member_remove(*, faction: Faction, character: Character) -> None:
         faction.leader = None
         faction.save(update_fields=["leader"])
     membership.delete()
+    _faction_changed(faction)
 
 
 @transaction.atomic
@@ -210,6 +219,7 @@ def member_update(
     elif clear_role:
         membership.role = None
     membership.save(update_fields=["rank", "role"])
+    _faction_changed(faction)
     return membership
 
 
@@ -235,6 +245,7 @@ def member_promote(
             )
     membership.rank = rank
     membership.save(update_fields=["rank"])
+    _faction_changed(faction)
     return membership
 
 
@@ -259,6 +270,7 @@ def member_demote(
             )
     membership.rank = rank
     membership.save(update_fields=["rank"])
+    _faction_changed(faction)
     return membership
 
 
@@ -273,7 +285,9 @@ def rank_create(*, faction: Faction, name: str, level: int) -> FactionRank:
     if faction.ranks.filter(name__iexact=clean).exists():
         raise Conflict(f"Rank '{clean}' already exists in {faction.name}.", details={"rank": clean})
     with conflict_on_integrity_error(f"Rank '{clean}' already exists in {faction.name}."):
-        return FactionRank.objects.create(faction=faction, name=clean, level=level)
+        rank = FactionRank.objects.create(faction=faction, name=clean, level=level)
+    _faction_changed(faction)
+    return rank
 
 
 @transaction.atomic
@@ -288,6 +302,7 @@ def rank_update(*, rank: FactionRank, name: str | None = None, level: int | None
             raise Invalid("A rank level is -1000..1000.", details={"level": level})
         rank.level = level
     rank.save()
+    _faction_changed(rank.faction)
     return rank
 
 
@@ -296,6 +311,7 @@ def rank_delete(*, rank: FactionRank) -> int:
     """Members holding it become unranked (TinyMUD's remove_rank stripped it from members). Returns how many."""
     holders = FactionMembership.objects.filter(rank=rank).count()
     rank.delete()
+    _faction_changed(rank.faction)
     return holders
 
 
@@ -364,7 +380,7 @@ def role_create(
         raise Conflict(f"Role '{clean_key}' already exists in {faction.name}.", details={"role": clean_key})
     config = contract_config_clean(world=faction.world, contract_type=contract_type, config=contract_config)
     with conflict_on_integrity_error(f"Role '{clean_key}' already exists in {faction.name}."):
-        return FactionRole.objects.create(
+        role = FactionRole.objects.create(
             faction=faction,
             key=clean_key,
             name=_name_clean(name, what="role"),
@@ -372,6 +388,8 @@ def role_create(
             contract_type=contract_type,
             contract_config=config,
         )
+    _faction_changed(faction)
+    return role
 
 
 @transaction.atomic
@@ -397,6 +415,7 @@ def role_update(
         role.contract_config = contract_config_clean(world=role.faction.world, contract_type=kind, config=config)
         role.contract_type = kind
     role.save()
+    _faction_changed(role.faction)
     return role
 
 
@@ -404,6 +423,7 @@ def role_update(
 def role_delete(*, role: FactionRole) -> int:
     holders = FactionMembership.objects.filter(role=role).count()
     role.delete()
+    _faction_changed(role.faction)
     return holders
 
 
@@ -429,7 +449,9 @@ def faction_link_set(*, faction: Faction, other: Faction, stance: str) -> Factio
             details={"stance": existing.stance},
         )
     with conflict_on_integrity_error(f"{faction.name} and {other.name} are already linked."):
-        return FactionLink.objects.create(faction_a=first, faction_b=second, stance=stance)
+        link = FactionLink.objects.create(faction_a=first, faction_b=second, stance=stance)
+    _faction_changed(faction)
+    return link
 
 
 @transaction.atomic
@@ -439,6 +461,7 @@ def faction_link_remove(*, faction: Faction, other: Faction, stance: str) -> Non
     if link is None:
         raise NotFound(f"{faction.name} and {other.name} are not {stance}s.", details={"stance": stance})
     link.delete()
+    _faction_changed(faction)
 
 
 def faction_links(*, faction: Faction) -> dict[str, list[str]]:
@@ -582,4 +605,5 @@ def faction_generate(*, world: World) -> GeneratedFaction:
             door_b=back_door_name(room=hall, door="exit to world", leads_to=anchor),
         )
         result.anchor = anchor
+    _faction_changed(faction)
     return result

@@ -47,6 +47,7 @@ SAMPLES: dict[tuple[str, str], tuple[dict[str, str], dict | None]] = {
     ("POST", "/exits"): ({}, {"room": "hall", "name": "arch", "to": "kitchen"}),
     ("POST", "/exits/link"): ({}, {"room_a": "hall", "door_a": "a1", "room_b": "kitchen", "door_b": "b1"}),
     ("POST", "/exits/stairs"): ({}, {"room": "hall", "direction": "up", "to": "kitchen"}),
+    ("POST", "/exits/portal"): ({}, {"room": "hall", "name": "mirror", "to": "kitchen"}),
     ("GET", "/exits/{exit_id}"): ({"exit_id": "door_out"}, None),
     ("DELETE", "/exits/{exit_id}"): ({"exit_id": "door_out"}, None),
     ("PUT", "/exits/{exit_id}/lock"): ({"exit_id": "door_out"}, {"allow": ["Alice"]}),

@@ -118,3 +118,13 @@ def test_read_an_exit_and_other_worlds_exits_are_invisible(build, tiny_world):
     assert build.get(f"exits/{tiny_world.door_out.uuid}").body["exit"]["destination"] == "kitchen"
     elsewhere = factories.ExitFactory()
     assert build.get(f"exits/{elsewhere.uuid}").status == 404
+
+
+def test_a_portal_is_one_way(build, tiny_world, cellar):
+    answer = build.post("exits/portal", {"room": "hall", "name": "shimmering mirror", "to": "cellar"})
+    assert answer.status == 201, answer.body
+    assert answer.body["exits"][0]["kind"] == "portal"
+    assert exits_of(cellar) == {}
+    assert build.post("exits/portal", {"room": "hall", "name": "Shimmering Mirror", "to": "kitchen"}).status == 409
+    portal = answer.body["exits"][0]["uuid"]
+    assert len(build.delete(f"exits/{portal}", both="true").body["removed"]) == 1  # nothing leads back

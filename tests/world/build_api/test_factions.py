@@ -178,3 +178,13 @@ def test_allies_and_rivals_are_symmetric_exclusive_and_never_self(build, guard):
     assert build.delete("factions/Merchants").status == 200
     assert build.get(guard).body["allies"] == []
     assert models.FactionLink.objects.count() == 0
+
+
+def test_changes_to_rows_without_a_world_column_still_request_a_save(build, guard, tiny_world, monkeypatch):
+    saved = []
+    monkeypatch.setattr("persistence.facade.save_world", lambda world, *, debounced=True: saved.append(world.slug))
+    build.post(f"{guard}/ranks", {"name": "Mid", "level": 3})
+    build.post(f"{guard}/members/Rook/promote", {"rank": "Mid"})
+    build.post(f"{guard}/roles", {"key": "cook", "name": "Cook"})
+    build.post(f"{guard}/rivals", {"faction": "Thieves"})  # refused: no such faction, nothing to save
+    assert saved == ["tiny"] * 3

@@ -15,6 +15,7 @@ from world.api.build.schemas import (
     ExitRemovedOut,
     ExitsOut,
     LockIn,
+    PortalIn,
     RoomDeletedOut,
     RoomIn,
     RoomMessageOut,
@@ -108,6 +109,17 @@ def exits_stairs(request: HttpRequest, world: Path[str], payload: StairsIn):
         world=target, room=room, direction=payload.direction, other=other, two_way=payload.two_way
     )
     return Status(201, _exits_answer(f"Stairs {payload.direction} from '{room.key}' to '{other.key}'.", created))
+
+
+@router.post("/exits/portal", response={201: ExitsOut, **ERRORS}, summary="Add a portal (one way)")
+def exits_portal(request: HttpRequest, world: Path[str], payload: PortalIn):
+    """A travel point: a named one-way exit (a magic mirror, a ferry)."""
+    target = builder_world(request, world)
+    source, destination = room_resolve(world=target, query=payload.room), room_resolve(world=target, query=payload.to)
+    portal = exit_services.portal_create(world=target, source=source, name=payload.name, destination=destination)
+    return Status(
+        201, _exits_answer(f"Portal '{portal.name}' in '{source.key}' leads to '{destination.key}'.", [portal])
+    )
 
 
 @router.get("/exits/{exit_id}", response={200: ExitMessageOut, **ERRORS}, summary="Read an exit")

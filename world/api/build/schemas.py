@@ -258,6 +258,12 @@ class DoorLinkIn(In):
     door_b: str
 
 
+class PortalIn(In):
+    room: str
+    name: str
+    to: str
+
+
 class StairsIn(In):
     room: str
     direction: Literal["up", "down"]
