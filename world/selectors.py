@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from world.exceptions import Forbidden, NotFound
 from world.fuzzy import fuzzy_resolve
@@ -79,9 +79,15 @@ def room_list(*, world: World, search: str = "") -> QuerySet[Room]:
 
 
 def room_detail(*, room: Room) -> Room:
+    exits = Exit.objects.select_related("source", "destination")
     return (
-        Room.objects.select_related("faction", "owner")
-        .prefetch_related("exits__destination", "entrances__source", "characters", "items")
+        Room.objects.select_related("world", "faction", "owner")
+        .prefetch_related(
+            Prefetch("exits", queryset=exits),
+            Prefetch("entrances", queryset=exits),
+            Prefetch("characters", queryset=Character.objects.only("id", "name", "room_id")),
+            Prefetch("items", queryset=Item.objects.only("id", "uuid", "name", "room_id")),
+        )
         .get(pk=room.pk)
     )
 

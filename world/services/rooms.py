@@ -160,7 +160,7 @@ def room_delete(*, room: Room, force: bool = False) -> RoomDeletion:
             details={"room": room.key, "characters": [c.name for c in occupants]},
         )
     is_start = world.start_room_id == room.pk
-    fallback = _fallback_room(room=room) if is_start else world.start_room
+    fallback = world.start_room if world.start_room and not is_start else _fallback_room(room=room)
     if occupants and fallback is None:
         raise Conflict(
             f"Cannot delete room '{room.key}': it is the only room, and its characters have nowhere to go.",

@@ -146,3 +146,31 @@ def test_delete_drops_the_room_from_patrols(build, tiny_world):
     assert build.delete("rooms/kitchen").body["patrols_updated"] == 1
     role.refresh_from_db()
     assert role.contract_config["rooms"] == ["hall"]
+
+
+def test_room_detail_query_count_does_not_grow_with_its_contents(build, tiny_world):
+    def read_hall_counting() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert build.get("rooms/hall").status == 200
+        return len(queries)
+
+    models.Exit.objects.filter(pk=tiny_world.door_out.pk).update(is_locked=True, lock_allow_ids=[tiny_world.npc.pk])
+    small = read_hall_counting()
+    world = tiny_world.world
+    for n in range(10):
+        other = factories.RoomFactory(world=world, key=f"side_{n}")
+        factories.ExitFactory(
+            world=world,
+            source=tiny_world.hall,
+            destination=other,
+            name=f"door {n}",
+            is_locked=True,
+            lock_allow_ids=[tiny_world.player.pk],
+        )
+        factories.ExitFactory(world=world, source=other, destination=tiny_world.hall, name="back")
+        factories.NpcFactory(world=world, room=tiny_world.hall)
+        factories.ItemFactory(world=world, room=tiny_world.hall)
+    assert read_hall_counting() == small

@@ -199,6 +199,11 @@ class RoomOut(Schema):
 def room_out(room: Room) -> dict[str, Any]:
     exits = list(room.exits.all())
     entrances = list(room.entrances.all())
+    locked = [e for e in exits + entrances if e.is_locked]
+    ids = {i for e in locked for i in e.lock_allow_ids} | {
+        r.get("to") for e in locked for r in e.lock_allow_relationships
+    }
+    names = dict(Character.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
     return {
         "key": room.key,
         "name": room.name,
@@ -208,8 +213,8 @@ def room_out(room: Room) -> dict[str, Any]:
         "faction": room.faction.name if room.faction else None,
         "owner": room.owner.name if room.owner else None,
         "is_start_room": room.world.start_room_id == room.pk,
-        "exits": [exit_out(e) for e in exits],
-        "entrances": [exit_out(e) for e in entrances],
+        "exits": [exit_out(e, names) for e in exits],
+        "entrances": [exit_out(e, names) for e in entrances],
         "characters": sorted((c.name for c in room.characters.all()), key=str.casefold),
         "items": [{"uuid": i.uuid, "name": i.name} for i in room.items.all()],
     }
