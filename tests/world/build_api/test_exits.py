@@ -128,3 +128,10 @@ def test_a_portal_is_one_way(build, tiny_world, cellar):
     assert build.post("exits/portal", {"room": "hall", "name": "Shimmering Mirror", "to": "kitchen"}).status == 409
     portal = answer.body["exits"][0]["uuid"]
     assert len(build.delete(f"exits/{portal}", both="true").body["removed"]) == 1  # nothing leads back
+
+
+def test_here_means_the_room_of_your_own_character(build, tiny_world, builder, cellar):
+    assert build.post("exits", {"room": "here", "name": "hatch", "to": "cellar"}).status == 422
+    factories.CharacterFactory(world=tiny_world.world, account=builder, room=tiny_world.kitchen, name="Mason")
+    assert build.post("exits", {"room": "HERE", "name": "hatch", "to": "cellar"}).status == 201
+    assert exits_of(tiny_world.kitchen)["hatch"] == "cellar"

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Path, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from world.api.build.common import ERRORS, builder_world
+from world.api.build.common import ERRORS, builder_world, room_named
 from world.api.build.schemas import (
     ItemDeletedOut,
     ItemFieldsIn,
@@ -25,7 +25,6 @@ from world.selectors import (
     character_resolve,
     item_get,
     item_list,
-    room_resolve,
     template_get,
     template_list,
 )
@@ -34,7 +33,7 @@ from world.services import templates as template_services
 router = Router(tags=["build: item templates and items"])
 
 
-@router.get("/templates", response=list[TemplateOut], summary="List item templates")
+@router.get("/templates", response={200: list[TemplateOut], **ERRORS}, summary="List item templates")
 @paginate(LimitOffsetPagination)
 def templates_list(request: HttpRequest, world: Path[str], search: str = ""):
     return template_list(world=builder_world(request, world), search=search)
@@ -69,13 +68,13 @@ def templates_delete(request: HttpRequest, world: Path[str], key: str):
     return {"message": f"Template '{template.key}' deleted ({made} item(s) made from it keep their fields)."}
 
 
-@router.get("/items", response=list[ItemSummaryOut], summary="List items")
+@router.get("/items", response={200: list[ItemSummaryOut], **ERRORS}, summary="List items")
 @paginate(LimitOffsetPagination)
 def items_list(request: HttpRequest, world: Path[str], room: str = "", character: str = "", search: str = ""):
     target = builder_world(request, world)
     items = item_list(
         world=target,
-        room=room_resolve(world=target, query=room) if room else None,
+        room=room_named(request, target, room) if room else None,
         character=character_resolve(world=target, query=character) if character else None,
         search=search,
     )
@@ -92,7 +91,7 @@ def items_spawn(request: HttpRequest, world: Path[str], payload: ItemSpawnIn):
     item = template_services.item_spawn(
         world=target,
         template=template_get(world=target, key=places["template"]) if places["template"] else None,
-        room=room_resolve(world=target, query=places["room"]) if places["room"] else None,
+        room=room_named(request, target, places["room"]) if places["room"] else None,
         character=character_resolve(world=target, query=places["character"]) if places["character"] else None,
         slot=places["slot"],
         container=item_get(world=target, uuid=places["container"]) if places["container"] else None,

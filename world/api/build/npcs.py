@@ -5,7 +5,7 @@ from django.http import HttpRequest
 from ninja import Path, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from world.api.build.common import ERRORS, builder_world
+from world.api.build.common import ERRORS, builder_world, room_named
 from world.api.build.schemas import (
     CharacterMessageOut,
     CharacterOut,
@@ -21,7 +21,7 @@ from world.api.build.schemas import (
 )
 from world.exceptions import NotFound
 from world.models import Character, Relationship, World
-from world.selectors import character_list, character_resolve, room_resolve
+from world.selectors import character_list, character_resolve
 from world.services import npcs as npc_services
 
 router = Router(tags=["build: NPCs and relationships"])
@@ -36,7 +36,7 @@ def _npc(world: World, name: str, *, exact: bool = False) -> Character:
     return character_resolve(world=world, query=name, npc=True)
 
 
-@router.get("/npcs", response=list[CharacterSummaryOut], summary="List NPCs")
+@router.get("/npcs", response={200: list[CharacterSummaryOut], **ERRORS}, summary="List NPCs")
 @paginate(LimitOffsetPagination)
 def npcs_list(request: HttpRequest, world: Path[str], search: str = ""):
     return character_list(world=builder_world(request, world), search=search, npc=True)
@@ -46,7 +46,7 @@ def npcs_list(request: HttpRequest, world: Path[str], search: str = ""):
 def npcs_create(request: HttpRequest, world: Path[str], payload: NpcIn):
     """TinyMUD's /npc add. Names are unique per world (TinyMUD let one NPC stand in several rooms)."""
     target = builder_world(request, world)
-    room = room_resolve(world=target, query=payload.room) if payload.room else None
+    room = room_named(request, target, payload.room) if payload.room else None
     npc = npc_services.npc_create(world=target, room=room, name=payload.name, description=payload.description)
     where = f" in '{room.key}'" if room else ""
     return Status(201, {"message": f"NPC '{npc.name}' added{where}.", "character": character_out(npc)})
@@ -63,7 +63,7 @@ def npcs_update(request: HttpRequest, world: Path[str], name: str, payload: NpcP
     all range-checked, all or nothing."""
     target = builder_world(request, world)
     npc = _npc(target, name)
-    room = room_resolve(world=target, query=payload.room) if payload.room else None
+    room = room_named(request, target, payload.room) if payload.room else None
     npc = npc_services.npc_edit(
         npc=npc,
         name=payload.name,
@@ -119,7 +119,7 @@ def relationships_remove(request: HttpRequest, world: Path[str], payload: Relati
 def familygen(request: HttpRequest, world: Path[str], payload: FamilyIn):
     """TinyMUD's offline familygen: an NPC named `<Target>'s <Relationship>` with a mutual relationship."""
     target = builder_world(request, world)
-    room = room_resolve(world=target, query=payload.room)
+    room = room_named(request, target, payload.room)
     relative_of = character_resolve(world=target, query=payload.target)
     npc = npc_services.npc_family_generate(
         world=target, room=room, target=relative_of, relationship=payload.relationship

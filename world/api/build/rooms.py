@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Path, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from world.api.build.common import ERRORS, builder_world
+from world.api.build.common import ERRORS, builder_world, room_named
 from world.api.build.schemas import (
     DoorIn,
     DoorLinkIn,
@@ -26,14 +26,14 @@ from world.api.build.schemas import (
     exit_out,
     room_out,
 )
-from world.selectors import exit_get, room_detail, room_get, room_list, room_resolve
+from world.selectors import exit_get, room_detail, room_get, room_list
 from world.services import exits as exit_services
 from world.services import rooms as room_services
 
 router = Router(tags=["build: rooms and exits"])
 
 
-@router.get("/rooms", response=list[RoomSummaryOut], summary="List rooms")
+@router.get("/rooms", response={200: list[RoomSummaryOut], **ERRORS}, summary="List rooms")
 @paginate(LimitOffsetPagination)
 def rooms_list(request: HttpRequest, world: Path[str], search: str = ""):
     """Paginated (`limit`, `offset`); `search` matches keys and names."""
@@ -80,7 +80,7 @@ def exits_door(request: HttpRequest, world: Path[str], payload: DoorIn):
     """TinyMUD's adddoor: the back door in the target room is named like the door, or `<door> (to <room>)`,
     then ` #2`, ` #3`… when that name is taken."""
     target = builder_world(request, world)
-    source, destination = room_resolve(world=target, query=payload.room), room_resolve(world=target, query=payload.to)
+    source, destination = room_named(request, target, payload.room), room_named(request, target, payload.to)
     created = exit_services.door_create(
         world=target, source=source, name=payload.name, destination=destination, two_way=payload.two_way
     )
@@ -93,7 +93,7 @@ def exits_door(request: HttpRequest, world: Path[str], payload: DoorIn):
 @router.post("/exits/link", response={201: ExitsOut, **ERRORS}, summary="Link two rooms with two named doors")
 def exits_link(request: HttpRequest, world: Path[str], payload: DoorLinkIn):
     target = builder_world(request, world)
-    room_a, room_b = room_resolve(world=target, query=payload.room_a), room_resolve(world=target, query=payload.room_b)
+    room_a, room_b = room_named(request, target, payload.room_a), room_named(request, target, payload.room_b)
     created = exit_services.door_link(
         world=target, room_a=room_a, door_a=payload.door_a, room_b=room_b, door_b=payload.door_b
     )
@@ -104,7 +104,7 @@ def exits_link(request: HttpRequest, world: Path[str], payload: DoorLinkIn):
 def exits_stairs(request: HttpRequest, world: Path[str], payload: StairsIn):
     """`up` from A to B: `stairs up` in A and `stairs down` in B (one stairs per direction per room)."""
     target = builder_world(request, world)
-    room, other = room_resolve(world=target, query=payload.room), room_resolve(world=target, query=payload.to)
+    room, other = room_named(request, target, payload.room), room_named(request, target, payload.to)
     created = exit_services.stairs_link(
         world=target, room=room, direction=payload.direction, other=other, two_way=payload.two_way
     )
@@ -115,7 +115,7 @@ def exits_stairs(request: HttpRequest, world: Path[str], payload: StairsIn):
 def exits_portal(request: HttpRequest, world: Path[str], payload: PortalIn):
     """A travel point: a named one-way exit (a magic mirror, a ferry)."""
     target = builder_world(request, world)
-    source, destination = room_resolve(world=target, query=payload.room), room_resolve(world=target, query=payload.to)
+    source, destination = room_named(request, target, payload.room), room_named(request, target, payload.to)
     portal = exit_services.portal_create(world=target, source=source, name=payload.name, destination=destination)
     return Status(
         201, _exits_answer(f"Portal '{portal.name}' in '{source.key}' leads to '{destination.key}'.", [portal])

@@ -3,7 +3,7 @@
 from django.http import HttpRequest
 from ninja import Path, Router
 
-from world.api.build.common import ERRORS, builder_world
+from world.api.build.common import ERRORS, builder_world, room_named
 from world.api.build.schemas import (
     BringIn,
     BuilderIn,
@@ -23,7 +23,7 @@ from world.api.build.schemas import (
     world_out,
 )
 from world.exceptions import Invalid
-from world.selectors import character_resolve, room_resolve
+from world.selectors import character_resolve
 from world.services import setup as setup_services
 from world.services import worlds as world_services
 
@@ -118,7 +118,7 @@ def builders_demote(request: HttpRequest, world: Path[str], username: str):
 def teleport(request: HttpRequest, world: Path[str], payload: TeleportIn):
     """TinyMUD's /teleport: a named character (or your own) to a room."""
     target = builder_world(request, world)
-    room = room_resolve(world=target, query=payload.room)
+    room = room_named(request, target, payload.room)
     character = (
         character_resolve(world=target, query=payload.character)
         if payload.character
