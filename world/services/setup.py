@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,7 +56,8 @@ def _validate_text(value: str, *, label: str, low: int, high: int | None = None)
 def quick_specs(*, name: str, description: str) -> tuple[RoomSpec, NpcSpec]:
     """The deterministic quick world: the start room is keyed from the name, and the NPC is its Guardian,
     Guide or Keeper depending on the name's length (TinyMUD's offline fallback)."""
-    key = room_key_sanitize(name).lower()
+    ascii_name = re.sub(r"[^A-Za-z0-9_ ]", "", name).strip()
+    key = room_key_sanitize(ascii_name).lower() if ascii_name else "start"
     title = NPC_TITLES[len(name) % len(NPC_TITLES)]
     npc_name = f"{name[: NAME_MAX - len(title) - 1].strip()} {title}"
     room = RoomSpec(

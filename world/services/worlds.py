@@ -29,6 +29,7 @@ from world.selectors import character_resolve
 from world.services.integrity import conflict_on_integrity_error
 from world.services.tokens import token_revoke_all
 
+TIME_DESCRIPTION_MAX = 500
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,64}$")
 
 # TinyMUD's setup wizard and /safety accept these spellings (case-insensitive).
@@ -141,6 +142,8 @@ def world_set_time_description(*, world: World, hour: int, text: str) -> World:
     """TinyMUD's /settimedesc; an empty text removes the override (back to the default line)."""
     if not 0 <= hour <= 23:
         raise Invalid("Hour must be an integer between 0 and 23.", details={"hour": hour})
+    if len(text) > TIME_DESCRIPTION_MAX:
+        raise Invalid(f"A time description is at most {TIME_DESCRIPTION_MAX} characters.", details={"hour": hour})
     descriptions = {str(k): v for k, v in world.time_descriptions.items()}
     if text.strip():
         descriptions[str(hour)] = text.strip()

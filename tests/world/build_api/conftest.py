@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.test import Client
@@ -33,8 +34,6 @@ class Api:
     def call(self, method: str, path: str, body: Any = None, **query: Any) -> Answer:
         url = path if path.startswith("/api/") else f"/api/{path.lstrip('/')}"
         if query:
-            from urllib.parse import urlencode
-
             url += "?" + urlencode(query)
         kwargs: dict[str, Any] = {"headers": self.headers}
         if body is not None:

@@ -139,3 +139,9 @@ def test_setup_completion_saves_immediately(fresh, monkeypatch):
     monkeypatch.setattr("persistence.facade.save_world", lambda world, *, debounced=True: calls.append(debounced))
     assert fresh.post("/api/worlds/eldoria/build/setup", SETUP).status == 200
     assert False in calls
+
+
+def test_quick_setup_copes_with_a_name_without_ascii_letters():
+    room, npc = quick_specs(name="東京", description="d" * 10)
+    assert room.key == "start"
+    assert npc.name == "東京 Keeper"
