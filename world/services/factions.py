@@ -223,23 +223,23 @@ def member_update(
     return membership
 
 
-@transaction.atomic
-def member_promote(
-    *, faction: Faction, character: Character, rank: FactionRank, actor: Character | None = None
+def _rank_change(
+    *, faction: Faction, character: Character, rank: FactionRank, actor: Character | None, promote: bool
 ) -> FactionMembership:
     membership = membership_get(faction=faction, character=character)
     current = member_level(membership)
-    if rank.level <= current:
+    verb, side = ("promote", "above") if promote else ("demote", "below")
+    if (rank.level <= current) if promote else (rank.level >= current):
         raise Invalid(
-            f"'{rank.name}' ({rank.level}) is not above {character.name}'s level ({current}).",
+            f"'{rank.name}' ({rank.level}) is not {side} {character.name}'s level ({current}).",
             details={"current_level": current, "new_level": rank.level},
         )
     if actor is not None:
-        acting = membership_get(faction=faction, character=actor)
-        level = member_level(acting)
-        if not can_promote(actor_level=level, target_level=current, new_level=rank.level):
+        level = member_level(membership_get(faction=faction, character=actor))
+        allowed = can_promote if promote else can_demote
+        if not allowed(actor_level=level, target_level=current, new_level=rank.level):
             raise Forbidden(
-                f"{actor.name} (level {level}) may not promote {character.name} (level {current}) "
+                f"{actor.name} (level {level}) may not {verb} {character.name} (level {current}) "
                 f"to {rank.name} (level {rank.level}).",
                 details={"actor_level": level, "target_level": current, "new_level": rank.level},
             )
@@ -250,38 +250,32 @@ def member_promote(
 
 
 @transaction.atomic
+def member_promote(
+    *, faction: Faction, character: Character, rank: FactionRank, actor: Character | None = None
+) -> FactionMembership:
+    return _rank_change(faction=faction, character=character, rank=rank, actor=actor, promote=True)
+
+
+@transaction.atomic
 def member_demote(
     *, faction: Faction, character: Character, rank: FactionRank, actor: Character | None = None
 ) -> FactionMembership:
-    membership = membership_get(faction=faction, character=character)
-    current = member_level(membership)
-    if rank.level >= current:
-        raise Invalid(
-            f"'{rank.name}' ({rank.level}) is not below {character.name}'s level ({current}).",
-            details={"current_level": current, "new_level": rank.level},
-        )
-    if actor is not None:
-        acting = membership_get(faction=faction, character=actor)
-        level = member_level(acting)
-        if not can_demote(actor_level=level, target_level=current, new_level=rank.level):
-            raise Forbidden(
-                f"{actor.name} (level {level}) may not demote {character.name} (level {current}).",
-                details={"actor_level": level, "target_level": current, "new_level": rank.level},
-            )
-    membership.rank = rank
-    membership.save(update_fields=["rank"])
-    _faction_changed(faction)
-    return membership
+    return _rank_change(faction=faction, character=character, rank=rank, actor=actor, promote=False)
 
 
 # ---------------------------------------------------------------------------------------------- ranks
 
 
+def _rank_level_check(level: int) -> int:
+    if not -1000 <= level <= 1000:
+        raise Invalid("A rank level is -1000..1000.", details={"level": level})
+    return level
+
+
 @transaction.atomic
 def rank_create(*, faction: Faction, name: str, level: int) -> FactionRank:
     clean = _name_clean(name, what="rank")
-    if not -1000 <= level <= 1000:
-        raise Invalid("A rank level is -1000..1000.", details={"level": level})
+    _rank_level_check(level)
     if faction.ranks.filter(name__iexact=clean).exists():
         raise Conflict(f"Rank '{clean}' already exists in {faction.name}.", details={"rank": clean})
     with conflict_on_integrity_error(f"Rank '{clean}' already exists in {faction.name}."):
@@ -298,9 +292,7 @@ def rank_update(*, rank: FactionRank, name: str | None = None, level: int | None
             raise Conflict(f"Rank '{clean}' already exists.", details={"rank": clean})
         rank.name = clean
     if level is not None:
-        if not -1000 <= level <= 1000:
-            raise Invalid("A rank level is -1000..1000.", details={"level": level})
-        rank.level = level
+        rank.level = _rank_level_check(level)
     rank.save()
     _faction_changed(rank.faction)
     return rank

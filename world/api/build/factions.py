@@ -37,6 +37,10 @@ def _answer(message: str, faction: Faction) -> dict:
     return {"message": message, "faction": _out(faction)}
 
 
+def _faction(request: HttpRequest, world: str, name: str) -> Faction:
+    return faction_resolve(world=builder_world(request, world), query=name)
+
+
 def _actor(world: World, as_member: str | None) -> Character | None:
     return character_resolve(world=world, query=as_member) if as_member else None
 
@@ -91,7 +95,7 @@ def factions_update(request: HttpRequest, world: Path[str], name: str, payload: 
 @router.delete("/factions/{name}", response={200: MessageOut, **ERRORS}, summary="Delete a faction")
 def factions_delete(request: HttpRequest, world: Path[str], name: str):
     """Members, ranks, roles and ally/rival links go with it; rooms and items it owned become unowned."""
-    faction = faction_resolve(world=builder_world(request, world), query=name)
+    faction = _faction(request, world, name)
     faction_name = faction.name
     faction_services.faction_delete(faction=faction)
     return {"message": f"Faction '{faction_name}' deleted."}
@@ -180,14 +184,14 @@ def members_demote(request: HttpRequest, world: Path[str], name: str, member: st
 
 @router.post("/factions/{name}/ranks", response={201: FactionMessageOut, **ERRORS}, summary="Add a rank")
 def ranks_create(request: HttpRequest, world: Path[str], name: str, payload: RankIn):
-    faction = faction_resolve(world=builder_world(request, world), query=name)
+    faction = _faction(request, world, name)
     rank = faction_services.rank_create(faction=faction, name=payload.name, level=payload.level)
     return Status(201, _answer(f"Rank '{rank.name}' ({rank.level}) added to {faction.name}.", faction))
 
 
 @router.patch("/factions/{name}/ranks/{rank}", response={200: FactionMessageOut, **ERRORS}, summary="Edit a rank")
 def ranks_update(request: HttpRequest, world: Path[str], name: str, rank: str, payload: RankPatchIn):
-    faction = faction_resolve(world=builder_world(request, world), query=name)
+    faction = _faction(request, world, name)
     found = faction_services.rank_update(
         rank=faction_services.rank_get(faction=faction, name=rank), **payload.dict(exclude_unset=True)
     )
@@ -197,7 +201,7 @@ def ranks_update(request: HttpRequest, world: Path[str], name: str, rank: str, p
 @router.delete("/factions/{name}/ranks/{rank}", response={200: FactionMessageOut, **ERRORS}, summary="Remove a rank")
 def ranks_delete(request: HttpRequest, world: Path[str], name: str, rank: str):
     """Members holding it become unranked."""
-    faction = faction_resolve(world=builder_world(request, world), query=name)
+    faction = _faction(request, world, name)
     found = faction_services.rank_get(faction=faction, name=rank)
     rank_name = found.name
     holders = faction_services.rank_delete(rank=found)
@@ -208,14 +212,14 @@ def ranks_delete(request: HttpRequest, world: Path[str], name: str, rank: str):
 def roles_create(request: HttpRequest, world: Path[str], name: str, payload: RoleIn):
     """contract_config is validated: resource_contribution {resource_tag, amount>0, reward_rep,
     reward_currency>=0}; patrol {rooms: existing room keys, reward_rep, reward_currency>=0}."""
-    faction = faction_resolve(world=builder_world(request, world), query=name)
+    faction = _faction(request, world, name)
     role = faction_services.role_create(faction=faction, **payload.dict())
     return Status(201, _answer(f"Role '{role.key}' added to {faction.name}.", faction))
 
 
 @router.patch("/factions/{name}/roles/{key}", response={200: FactionMessageOut, **ERRORS}, summary="Edit a role")
 def roles_update(request: HttpRequest, world: Path[str], name: str, key: str, payload: RolePatchIn):
-    faction = faction_resolve(world=builder_world(request, world), query=name)
+    faction = _faction(request, world, name)
     role = faction_services.role_update(
         role=faction_services.role_get(faction=faction, key=key), **payload.dict(exclude_unset=True)
     )
@@ -224,7 +228,7 @@ def roles_update(request: HttpRequest, world: Path[str], name: str, key: str, pa
 
 @router.delete("/factions/{name}/roles/{key}", response={200: FactionMessageOut, **ERRORS}, summary="Remove a role")
 def roles_delete(request: HttpRequest, world: Path[str], name: str, key: str):
-    faction = faction_resolve(world=builder_world(request, world), query=name)
+    faction = _faction(request, world, name)
     role = faction_services.role_get(faction=faction, key=key)
     role_key = role.key
     holders = faction_services.role_delete(role=role)
