@@ -54,6 +54,8 @@ def _resolve_by_name(queryset: QuerySet[Any], field: str, query: str, *, what: s
     try:
         return fuzzy_resolve(query, candidates, lambda row: getattr(row, field), what=what)
     except NotFound as exc:
+        if not wanted:
+            raise
         # Builders are not "here": say what was not found, keep the suggestions (TinyMUD's admin wording).
         hint = f" Did you mean: {', '.join(exc.details['candidates'])}?" if exc.details.get("candidates") else ""
         raise NotFound(f"{what[0].upper()}{what[1:]} '{query}' not found.{hint}", details=exc.details) from exc

@@ -135,3 +135,14 @@ def test_here_means_the_room_of_your_own_character(build, tiny_world, builder, c
     factories.CharacterFactory(world=tiny_world.world, account=builder, room=tiny_world.kitchen, name="Mason")
     assert build.post("exits", {"room": "HERE", "name": "hatch", "to": "cellar"}).status == 201
     assert exits_of(tiny_world.kitchen)["hatch"] == "cellar"
+
+
+def test_unknown_and_ambiguous_rooms_are_explained(build, tiny_world):
+    factories.RoomFactory(world=tiny_world.world, key="kiln")
+    unknown = build.post("exits", {"room": "hall", "name": "x", "to": "keep"})
+    assert unknown.status == 404
+    assert unknown.message == "Room 'keep' not found. Did you mean: kiln, kitchen?"
+    ambiguous = build.post("exits", {"room": "hall", "name": "x", "to": "ki"})
+    assert ambiguous.status == 409
+    assert ambiguous.body["details"]["candidates"] == ["kiln", "kitchen"]
+    assert build.post("exits", {"room": "hall", "name": "x", "to": " "}).message == "Name a room."
