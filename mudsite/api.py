@@ -8,14 +8,16 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from world.api.auth import router as auth_router
+from world.api.build import router as build_router
 from world.api.interact import router as interact_router
 from world.api.play import router as play_router
+from world.api.worlds import router as worlds_router
 from world.exceptions import WorldError
 
 logger = logging.getLogger(__name__)
@@ -23,6 +25,8 @@ logger = logging.getLogger(__name__)
 api = NinjaAPI(
     title="mudsite", version="1", description="Play and build text worlds. Errors: {code, message, details}."
 )
+api.add_router("/worlds", worlds_router)
+api.add_router("/worlds/{world}/build", build_router)
 
 
 def envelope(request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
@@ -49,7 +53,13 @@ def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError)
 def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
     # A value the database refuses (out of range, NUL in text) is the client's input, not a crash.
     logger.warning("Database refused a value on %s %s: %s", request.method, request.path, exc)
-    return envelope(request, 422, "invalid", "A value in the request cannot be stored.")
+    return envelope(request, 422, "invalid", "A value is too long, out of range or contains invalid characters.")
+
+
+@api.exception_handler(IntegrityError)
+def on_integrity_error(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+    # Services check first and give precise messages; this is the safety net for a lost race.
+    return envelope(request, 409, "conflict", "That conflicts with the current state of the world; try again.")
 
 
 @api.exception_handler(AuthenticationError)

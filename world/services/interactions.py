@@ -248,7 +248,7 @@ def _room_events(
     character: Character, kind: EventKind, text: str, data: dict[str, Any], own: str | None = None
 ) -> None:
     room_id = character.room_id or 0
-    batch = EventBatch()
+    batch = EventBatch(world_id=character.world_id)
     batch.add(
         recipients=players_in_rooms(room_ids=[room_id]).get(room_id, []),
         kind=kind,

@@ -1,0 +1,12 @@
+"""The build API: `/api/worlds/{world}/build/...`, for staff and the world's builders."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+from world.api.build import factions, items, npcs, rooms, worldwide
+from world.api.security import authenticated
+
+router = Router(auth=authenticated)
+for area in (worldwide, rooms, npcs, items, factions):
+    router.add_router("", area.router)

@@ -1,0 +1,26 @@
+"""`/api/worlds`: list the worlds, and (staff) create one."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from world.api.build.common import ERRORS
+from world.api.build.schemas import WorldCreateIn, WorldMessageOut, WorldSummaryOut, world_out
+from world.api.security import authenticated
+from world.models import World
+from world.services.worlds import world_create
+
+router = Router(auth=authenticated, tags=["worlds"])
+
+
+@router.get("", response={200: list[WorldSummaryOut], **ERRORS}, summary="List worlds")
+def worlds_list(request: HttpRequest):
+    return list(World.objects.order_by("slug"))
+
+
+@router.post("", response={201: WorldMessageOut, **ERRORS}, summary="Create a world (staff)")
+def worlds_create(request: HttpRequest, payload: WorldCreateIn):
+    """Staff only. The creator becomes the world's first builder; run `build/setup` next."""
+    world = world_create(slug=payload.slug, name=payload.name, creator=request.user)
+    return Status(201, {"message": f"World '{world.slug}' created. Run its setup next.", "world": world_out(world)})
