@@ -280,6 +280,8 @@ def _sleep(seconds: float) -> None:
 
 def _clock() -> float:
     return time.monotonic()
+
+
 def user_can_build(*, user: Any, world: World) -> bool:
     """Staff build every world; a world builder builds the worlds listed in `World.builders`."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
