@@ -14,6 +14,15 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def world_files(settings, tmp_path):
+    """Exports go to a per-test directory and run in the test's thread (no scheduler thread: it
+    could not see the test's uncommitted rows). Tests that need the real scheduler say so."""
+    settings.MUDSITE_STATE_DIR = tmp_path / "worlds"
+    settings.MUDSITE_SCHEDULER_MODE = "inline"
+    return settings.MUDSITE_STATE_DIR
+
+
 @dataclass
 class TinyWorld:
     """Two rooms joined by a two-way door, a player, an NPC and an item on the floor."""

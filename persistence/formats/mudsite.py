@@ -1,0 +1,416 @@
+"""The mudsite world format: one JSON document per world (docs/world-format.md).
+
+Writing streams every table of one world with `values().iterator()` + orjson, one row per line,
+rows in natural-key order and keys sorted, references by natural keys or uuids (never database
+ids). The same state therefore gives the same bytes, on any database that holds it. Every row
+is checked against the JSON Schema (mudsite-world.schema.json) before it is written.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+from django.db import connection
+from django.db.models import Expression, F, Model, QuerySet
+from django.db.models.functions import Collate, Lower
+from jsonschema import Draft202012Validator
+
+from persistence.formats.schema import FORMAT_NAME, FORMAT_VERSION, SECTIONS
+from world import models as w
+
+SCHEMA_PATH = Path(__file__).with_name("mudsite-world.schema.json")
+CHUNK_ROWS = 2000
+HEADER_RE = re.compile(rb'^\{"format":"([a-z-]+)","version":(\d+),"world_version":(\d+),')
+ORJSON_OPTIONS = orjson.OPT_SORT_KEYS
+
+
+class InvalidWorldFile(ValueError):
+    """A world document that does not match the schema (export refused, or import rejected)."""
+
+
+@functools.cache
+def load_schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text())
+
+
+@functools.cache
+def row_validator(definition: str) -> Draft202012Validator:
+    schema = load_schema()
+    return Draft202012Validator({"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]})
+
+
+def check_row(definition: str, row: dict[str, Any], where: str) -> None:
+    error = next(iter(row_validator(definition).iter_errors(row)), None)
+    if error is not None:
+        path = "/".join(str(p) for p in error.absolute_path)
+        raise InvalidWorldFile(f"{where}{'/' + path if path else ''}: {error.message}")
+
+
+def binary(expression: Expression | str) -> Expression:
+    """Order by bytes, not by the database's locale, so every engine sorts alike."""
+    expr: Expression = F(expression) if isinstance(expression, str) else expression  # type: ignore[assignment]
+    return Collate(expr, "C") if connection.vendor == "postgresql" else expr
+
+
+def ci(field_name: str) -> list[Expression]:
+    return [binary(Lower(field_name)), binary(field_name)]
+
+
+ITEM_FIELDS = (
+    "name",
+    "description",
+    "tags",
+    "carry",
+    "material",
+    "value",
+    "durability",
+    "quality",
+    "crafting_recipe",
+    "deconstruct_recipe",
+    "loot_hint",
+    "weapon_damage",
+    "weapon_type",
+    "armor_defense",
+    "armor_type",
+)
+CHARACTER_SCALARS = (
+    "is_npc",
+    "description",
+    "hunger",
+    "thirst",
+    "socialization",
+    "sleep",
+    "safety",
+    "currency",
+    "responsibility",
+    "aggression",
+    "confidence",
+    "curiosity",
+    "strength",
+    "dexterity",
+    "intelligence",
+    "health",
+    "hp",
+    "max_hp",
+    "morale",
+    "is_dead",
+    "sheet",
+    "uuid",
+    "created_at",
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    """One array of the document: which rows, in which order, which fields under which names."""
+
+    name: str
+    model: type[Model]
+    world_path: str  # lookup from the model to its world id
+    order: Callable[[], list[Expression]]
+    fields: dict[str, str]  # output key → values() lookup
+    transform: Callable[[dict[str, Any], ExportContext], dict[str, Any]] | None = None
+    sort_in_python: Callable[[dict[str, Any]], Any] | None = None
+
+    @property
+    def definition(self) -> str:
+        return SECTIONS[self.name]
+
+    def queryset(self, world_id: int) -> QuerySet:
+        return (
+            self.model._default_manager.filter(**{self.world_path: world_id})
+            .order_by(*self.order())
+            .values_list(*self.fields.values())
+        )
+
+
+@dataclass
+class ExportContext:
+    world_id: int
+    _names: dict[int, str] | None = field(default=None)
+
+    def character_name(self, character_id: Any) -> str | None:
+        if self._names is None:
+            self._names = dict(w.Character.objects.filter(world_id=self.world_id).values_list("id", "name"))
+        try:
+            return self._names.get(int(character_id))
+        except (TypeError, ValueError):
+            return None
+
+
+def exit_locks(row: dict[str, Any], ctx: ExportContext) -> dict[str, Any]:
+    ids = row.pop("lock_allow_ids") or []
+    row["lock_allow"] = [name for name in (ctx.character_name(i) for i in ids) if name is not None]
+    rules = []
+    for rule in row["lock_allow_relationships"] or []:
+        if isinstance(rule, dict) and "to" in rule:
+            name = ctx.character_name(rule["to"])
+            if name is None:
+                continue  # a rule about a character that no longer exists cannot be kept
+            rule = {**rule, "to": name}
+        rules.append(rule)
+    row["lock_allow_relationships"] = rules
+    return row
+
+
+def link_pair(row: dict[str, Any], ctx: ExportContext) -> dict[str, Any]:
+    return {"factions": sorted([row.pop("a"), row.pop("b")], key=lambda n: (n.lower(), n)), **row}
+
+
+def same(*names: str) -> dict[str, str]:
+    return {name: name for name in names}
+
+
+SECTION_SPECS: tuple[Section, ...] = (
+    Section(
+        "rooms",
+        w.Room,
+        "world_id",
+        lambda: ci("key"),
+        {**same("key", "name", "description", "tags", "uuid"), "faction": "faction__name", "owner": "owner__name"},
+    ),
+    Section(
+        "exits",
+        w.Exit,
+        "world_id",
+        lambda: [*ci("source__key"), *ci("name")],
+        {
+            **same("uuid", "name", "kind", "is_locked", "lock_allow_ids", "lock_allow_relationships"),
+            "source": "source__key",
+            "destination": "destination__key",
+        },
+        transform=exit_locks,
+    ),
+    Section(
+        "characters",
+        w.Character,
+        "world_id",
+        lambda: ci("name"),
+        {
+            **same("name", *CHARACTER_SCALARS),
+            "account": "account__username",
+            "room": "room__key",
+            "home_bed": "home_bed__uuid",
+            "equipped_weapon": "equipped_weapon__uuid",
+        },
+    ),
+    Section("item_templates", w.ItemTemplate, "world_id", lambda: ci("key"), same("key", *ITEM_FIELDS)),
+    Section(
+        "items",
+        w.Item,
+        "world_id",
+        lambda: [binary("uuid")],
+        {
+            **same("uuid", *ITEM_FIELDS, "container_opened", "container_searched", "slot", "container_slot"),
+            "template": "template__key",
+            "owner": "owner__name",
+            "faction": "faction__name",
+            "room": "room__key",
+            "character": "character__name",
+            "container": "container__uuid",
+        },
+    ),
+    Section(
+        "factions",
+        w.Faction,
+        "world_id",
+        lambda: ci("name"),
+        {**same("name", "description", "leadership_threshold", "uuid", "created_at"), "leader": "leader__name"},
+    ),
+    Section(
+        "faction_ranks",
+        w.FactionRank,
+        "faction__world_id",
+        lambda: [*ci("faction__name"), *ci("name")],
+        {**same("name", "level"), "faction": "faction__name"},
+    ),
+    Section(
+        "faction_roles",
+        w.FactionRole,
+        "faction__world_id",
+        lambda: [*ci("faction__name"), *ci("key")],
+        {**same("key", "name", "description", "contract_type", "contract_config"), "faction": "faction__name"},
+    ),
+    Section(
+        "faction_memberships",
+        w.FactionMembership,
+        "faction__world_id",
+        lambda: [*ci("faction__name"), *ci("character__name")],
+        {
+            **same("joined_at"),
+            "faction": "faction__name",
+            "character": "character__name",
+            "rank": "rank__name",
+            "role": "role__key",
+        },
+    ),
+    Section(
+        "faction_links",
+        w.FactionLink,
+        "faction_a__world_id",
+        lambda: [],
+        {**same("stance"), "a": "faction_a__name", "b": "faction_b__name"},
+        transform=link_pair,
+        sort_in_python=lambda r: [(n.lower(), n) for n in r["factions"]],
+    ),
+    Section(
+        "relationships",
+        w.Relationship,
+        "world_id",
+        lambda: [*ci("source__name"), *ci("target__name")],
+        {**same("label"), "source": "source__name", "target": "target__name"},
+    ),
+)
+
+WORLD_FIELDS = {
+    **same(
+        "slug",
+        "name",
+        "description",
+        "conflict",
+        "safety_level",
+        "setup_complete",
+        "advanced_goap",
+        "game_time_ticks",
+        "time_descriptions",
+        "created_at",
+        "updated_at",
+    ),
+    "start_room": "start_room__key",
+}
+
+
+def world_row(world_id: int) -> dict[str, Any]:
+    values = w.World.objects.filter(pk=world_id).values_list(*WORLD_FIELDS.values()).get()
+    row = as_json_types(tuple(WORLD_FIELDS))(values)
+    row["builders"] = sorted(
+        w.World.builders.through.objects.filter(world_id=world_id).values_list("user__username", flat=True)
+    )
+    return row
+
+
+# Columns whose Python values are not JSON types: uuids and date-times become their text form
+# here, so the schema checks exactly what is written.
+UUID_KEYS = frozenset({"uuid", "home_bed", "equipped_weapon", "container"})
+DATETIME_KEYS = frozenset({"created_at", "updated_at", "joined_at"})
+
+
+def as_json_types(names: tuple[str, ...]) -> Callable[[tuple[Any, ...]], dict[str, Any]]:
+    uuid_at = [i for i, name in enumerate(names) if name in UUID_KEYS]
+    datetime_at = [i for i, name in enumerate(names) if name in DATETIME_KEYS]
+
+    def convert(values: tuple[Any, ...]) -> dict[str, Any]:
+        if uuid_at or datetime_at:
+            values_list = list(values)
+            for i in uuid_at:
+                if values_list[i] is not None:
+                    values_list[i] = str(values_list[i])
+            for i in datetime_at:
+                if values_list[i] is not None:
+                    values_list[i] = values_list[i].isoformat()
+            values = tuple(values_list)
+        return dict(zip(names, values, strict=True))
+
+    return convert
+
+
+def section_rows(section: Section, world_id: int, ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    convert = as_json_types(tuple(section.fields))
+    rows: Iterable[dict[str, Any]] = map(convert, section.queryset(world_id).iterator(chunk_size=CHUNK_ROWS))
+    if section.transform is not None:
+        transform = section.transform
+        rows = (transform(row, ctx) for row in rows)
+    if section.sort_in_python is not None:
+        rows = sorted(rows, key=section.sort_in_python)
+    return iter(rows)
+
+
+def dumps(row: dict[str, Any]) -> bytes:
+    return orjson.dumps(row, option=ORJSON_OPTIONS)
+
+
+def write_world(
+    out: IO[bytes],
+    world_id: int,
+    world_version: int,
+    *,
+    validate: bool = True,
+    after_chunk: Callable[[], None] | None = None,
+) -> None:
+    """Stream the document of one world into `out` (called inside one read snapshot)."""
+    ctx = ExportContext(world_id)
+    world = world_row(world_id)
+    if validate:
+        check_row("world", world, "world")
+    out.write(
+        b'{"format":"%s","version":%d,"world_version":%d,\n"world":%s'
+        % (FORMAT_NAME.encode(), FORMAT_VERSION, world_version, dumps(world))
+    )
+    for section in SECTION_SPECS:
+        out.write(b',\n"%s":[' % section.name.encode())
+        first = True
+        for index, row in enumerate(section_rows(section, world_id, ctx)):
+            if validate:
+                check_row(section.definition, row, f"{section.name}/{index}")
+            out.write(b"\n" if first else b",\n")
+            out.write(dumps(row))
+            first = False
+            if after_chunk is not None and index % 50 == 49:
+                after_chunk()
+        out.write(b"]")
+    out.write(b"}\n")
+
+
+def render_world(world_id: int, world_version: int, *, validate: bool = True) -> bytes:
+    """The whole document in memory (tests, downloads of small worlds)."""
+    import io
+
+    buffer = io.BytesIO()
+    write_world(buffer, world_id, world_version, validate=validate)
+    return buffer.getvalue()
+
+
+def read_header(prefix: bytes) -> tuple[str, int, int] | None:
+    """(format, version, world_version) from the first bytes of a file, or None."""
+    match = HEADER_RE.match(prefix)
+    if match is None:
+        return None
+    return match.group(1).decode(), int(match.group(2)), int(match.group(3))
+
+
+def parse_document(data: bytes) -> dict[str, Any]:
+    """Parse and fully validate a mudsite world document; raises InvalidWorldFile with the cause."""
+    try:
+        document = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidWorldFile(f"not valid JSON: {exc}") from None
+    if not isinstance(document, dict):
+        raise InvalidWorldFile("the document must be a JSON object")
+    if document.get("format") != FORMAT_NAME:
+        raise InvalidWorldFile(f"format must be {FORMAT_NAME!r}, got {document.get('format')!r}")
+    if document.get("version") != FORMAT_VERSION:
+        raise InvalidWorldFile(f"unsupported format version {document.get('version')!r} (this server reads 1)")
+    validate_document(document)
+    return document
+
+
+def validate_document(document: dict[str, Any]) -> None:
+    schema = load_schema()
+    top = {**schema, "properties": {k: ({} if k in SECTIONS else v) for k, v in schema["properties"].items()}}
+    error = next(iter(Draft202012Validator(top).iter_errors(document)), None)
+    if error is not None:
+        path = "/".join(str(p) for p in error.absolute_path)
+        raise InvalidWorldFile(f"{path or 'document'}: {error.message}")
+    for section, definition in SECTIONS.items():
+        rows = document[section]
+        if not isinstance(rows, list):
+            raise InvalidWorldFile(f"{section}: must be an array")
+        for index, row in enumerate(rows):
+            check_row(definition, row, f"{section}/{index}")
