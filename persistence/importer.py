@@ -7,6 +7,7 @@ Exporting the imported world gives back the same bytes: every row, timestamp and
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
@@ -97,6 +98,13 @@ def _users(usernames: Iterable[str]) -> dict[str, Any]:
 def _import(document: dict[str, Any], *, slug: str | None, replace: bool) -> w.World:
     data = document["world"]
     slug = slug or data["slug"]
+    # A copy under another slug gets new uuids (they are unique across worlds); references inside
+    # the file still resolve through the file's uuids.
+    fresh = slug != data["slug"]
+
+    def new_uuid(row: dict[str, Any]) -> Any:
+        return uuid.uuid4() if fresh else row["uuid"]
+
     world = w.World.objects.filter(slug=slug).first()
     prior_version = 0
     if world is not None:
@@ -124,7 +132,7 @@ def _import(document: dict[str, Any], *, slug: str | None, replace: bool) -> w.W
                     name=row["name"],
                     description=row["description"],
                     leadership_threshold=row["leadership_threshold"],
-                    uuid=row["uuid"],
+                    uuid=new_uuid(row),
                 )
                 for row in document["factions"]
             ],
@@ -142,7 +150,7 @@ def _import(document: dict[str, Any], *, slug: str | None, replace: bool) -> w.W
                     description=row["description"],
                     tags=row["tags"],
                     faction=ref(factions, row["faction"], "faction", f"rooms/{i}"),
-                    uuid=row["uuid"],
+                    uuid=new_uuid(row),
                 )
                 for i, row in enumerate(document["rooms"])
             ],
@@ -160,7 +168,8 @@ def _import(document: dict[str, Any], *, slug: str | None, replace: bool) -> w.W
                 name=row["name"],
                 account=ref(users, row["account"], "account", f"characters/{i}"),
                 room=ref(rooms, row["room"], "room", f"characters/{i}"),
-                **{k: row[k] for k in CHARACTER_SCALARS if k != "created_at"},
+                **{k: row[k] for k in CHARACTER_SCALARS if k not in {"created_at", "uuid"}},
+                uuid=new_uuid(row),
             )
         )
     characters = {c.name: c for c in w.Character.objects.bulk_create(character_objects, batch_size=BATCH)}
@@ -194,7 +203,13 @@ def _import(document: dict[str, Any], *, slug: str | None, replace: bool) -> w.W
         )
     }
     items = _import_items(
-        world, document["items"], templates=templates, characters=characters, factions=factions, rooms=rooms
+        world,
+        document["items"],
+        templates=templates,
+        characters=characters,
+        factions=factions,
+        rooms=rooms,
+        new_uuid=new_uuid,
     )
 
     equipped = []
@@ -208,7 +223,7 @@ def _import(document: dict[str, Any], *, slug: str | None, replace: bool) -> w.W
 
     w.Exit.objects.bulk_create(
         [
-            _exit(world, row, f"exits/{i}", rooms=rooms, characters=characters)
+            _exit(world, row, f"exits/{i}", rooms=rooms, characters=characters, new_uuid=new_uuid)
             for i, row in enumerate(document["exits"])
         ],
         batch_size=BATCH,
@@ -302,7 +317,7 @@ def _import(document: dict[str, Any], *, slug: str | None, replace: bool) -> w.W
     return world
 
 
-def _exit(world: w.World, row: dict[str, Any], where: str, *, rooms, characters) -> w.Exit:
+def _exit(world: w.World, row: dict[str, Any], where: str, *, rooms, characters, new_uuid) -> w.Exit:
     def character_id(name: Any) -> int:
         character = ref(characters, name, "character", where)
         assert character is not None
@@ -314,7 +329,7 @@ def _exit(world: w.World, row: dict[str, Any], where: str, *, rooms, characters)
     ]
     return w.Exit(
         world=world,
-        uuid=row["uuid"],
+        uuid=new_uuid(row),
         source=ref(rooms, row["source"], "room", where),
         destination=ref(rooms, row["destination"], "room", where),
         name=row["name"],
@@ -325,7 +340,7 @@ def _exit(world: w.World, row: dict[str, Any], where: str, *, rooms, characters)
     )
 
 
-def _import_items(world, rows, *, templates, characters, factions, rooms) -> dict[str, w.Item]:
+def _import_items(world, rows, *, templates, characters, factions, rooms, new_uuid) -> dict[str, w.Item]:
     """Items by uuid, created container-first (an item's container must exist before it)."""
     items: dict[str, w.Item] = {}
     remaining = list(enumerate(rows))
@@ -340,7 +355,7 @@ def _import_items(world, rows, *, templates, characters, factions, rooms) -> dic
             objects.append(
                 w.Item(
                     world=world,
-                    uuid=row["uuid"],
+                    uuid=new_uuid(row),
                     template=ref(templates, row["template"], "template", where),
                     owner=ref(characters, row["owner"], "owner", where),
                     faction=ref(factions, row["faction"], "faction", where),
@@ -354,8 +369,9 @@ def _import_items(world, rows, *, templates, characters, factions, rooms) -> dic
                     **{k: row[k] for k in ITEM_FIELDS},
                 )
             )
-        for item in w.Item.objects.bulk_create(objects, batch_size=BATCH):
-            items[str(item.uuid)] = item
+        w.Item.objects.bulk_create(objects, batch_size=BATCH)
+        for item, (_, row) in zip(objects, ready, strict=True):
+            items[row["uuid"]] = item
         done = {i for i, _ in ready}
         remaining = [(i, row) for i, row in remaining if i not in done]
     return items
