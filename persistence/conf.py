@@ -41,7 +41,10 @@ def prometheus_enabled() -> bool:
 
 
 def scheduler_mode() -> str:
-    """'thread' (one background scheduler per process) or 'inline' (export in the caller's thread)."""
+    """'thread': one background scheduler per process (the default);
+    'inline': export at once in the committing thread (unit tests);
+    'manual': only queue (in this process) and mark dirty; exports come from flush_all_saves,
+    another process's sweep or `manage.py flush_saves` (tests and benchmarks of the request path)."""
     return str(getattr(settings, "MUDSITE_SCHEDULER_MODE", "thread") or "thread")
 
 

