@@ -38,6 +38,7 @@ class SaveState(models.Model):
         ordering = ["world__slug"]
         verbose_name = "save statistics"
         verbose_name_plural = "save statistics"
+        permissions = [("flush_saves", "Can export worlds now (save now, flush all)")]
 
     def __str__(self) -> str:
         return f"save state of world {self.world_id}"
