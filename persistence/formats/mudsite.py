@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import jsonschema_rs
 import orjson
 from django.db import connection
 from django.db.models import Expression, F, Model, QuerySet
 from django.db.models.functions import Collate, Lower
-import jsonschema_rs
 
 from persistence.formats.schema import FORMAT_NAME, FORMAT_VERSION, SECTIONS
 from world import models as w
@@ -121,7 +121,7 @@ class Section:
     name: str
     model: type[Model]
     world_path: str  # lookup from the model to its world id
-    order: Callable[[], list[Expression]]
+    order: Callable[[], list[Any]]
     fields: dict[str, str]  # output key → values() lookup
     transform: Callable[[dict[str, Any], ExportContext], dict[str, Any]] | None = None
     sort_in_python: Callable[[dict[str, Any]], Any] | None = None

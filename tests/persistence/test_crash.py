@@ -6,6 +6,7 @@ directory; on PostgreSQL they use the test database too.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import signal
@@ -38,7 +39,9 @@ def small_world(slug: str = "crashy", items: int = 0) -> w.World:
 
 def test_a_change_committed_by_a_killed_process_is_written_by_flush_saves(world_files):
     world = small_world()
-    env = child_env(world_files, MUDSITE_SCHEDULER_MODE="thread", MUDSITE_DEBOUNCE_MS=60_000, MUDSITE_MAX_WAIT_MS=60_000)
+    env = child_env(
+        world_files, MUDSITE_SCHEDULER_MODE="thread", MUDSITE_DEBOUNCE_MS=60_000, MUDSITE_MAX_WAIT_MS=60_000
+    )
     child = subprocess.Popen(
         [PYTHON, "-m", "tests.persistence.procs", "commit_and_hang", "crashy", "hall", "Renamed before the crash"],
         env=env,
@@ -147,10 +150,8 @@ def test_two_exporters_one_killed_mid_export_converge_on_the_database(world_file
                 check_consistent(path, seen)
     finally:
         for pid in (slow, fast):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
             os.waitpid(pid, 0)
     check_consistent(path, seen)
     report = flush_all_saves()
