@@ -328,15 +328,92 @@ def as_json_types(names: tuple[str, ...]) -> Callable[[tuple[Any, ...]], dict[st
     return convert
 
 
-def section_rows(section: Section, world_id: int, ctx: ExportContext) -> Iterator[dict[str, Any]]:
+def section_rows_orm(section: Section, world_id: int, ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    """The reference reader: Django's own conversions (used by tests to check the fast reader)."""
     convert = as_json_types(tuple(section.fields))
     rows: Iterable[dict[str, Any]] = map(convert, section.queryset(world_id).iterator(chunk_size=CHUNK_ROWS))
+    return finish_rows(section, rows, ctx)
+
+
+def finish_rows(section: Section, rows: Iterable[dict[str, Any]], ctx: ExportContext) -> Iterator[dict[str, Any]]:
     if section.transform is not None:
         transform = section.transform
         rows = (transform(row, ctx) for row in rows)
     if section.sort_in_python is not None:
         rows = sorted(rows, key=section.sort_in_python)
     return iter(rows)
+
+
+def resolve_field(model: type[Model], lookup: str) -> Any:
+    *path, last = lookup.split("__")
+    for part in path:
+        model = model._meta.get_field(part).related_model  # type: ignore[assignment]
+    return model._meta.get_field(last)
+
+
+def uuid_text(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if len(value) == 32:  # SQLite stores uuids as 32 hex digits
+            return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+        return value
+    return str(value)
+
+
+def datetime_text(value: Any) -> Any:
+    if value is None:
+        return None
+    if value.tzinfo is None:  # SQLite hands back naive UTC
+        return value.isoformat() + "+00:00"
+    return value.isoformat()
+
+
+def json_value(value: Any) -> Any:
+    if isinstance(value, str | bytes):
+        return orjson.loads(value)
+    return value
+
+
+def bool_value(value: Any) -> Any:
+    return value if value is None or isinstance(value, bool) else bool(value)
+
+
+CONVERTERS: dict[str, Callable[[Any], Any]] = {
+    "UUIDField": uuid_text,
+    "DateTimeField": datetime_text,
+    "JSONField": json_value,
+    "BooleanField": bool_value,
+}
+
+
+def section_rows(section: Section, world_id: int, ctx: ExportContext) -> Iterator[dict[str, Any]]:
+    """Stream one section through a raw (server-side on PostgreSQL) cursor.
+
+    Django's per-value converters were two thirds of the export time; these few do the same
+    job (a test checks the output equals the ORM reader's byte for byte).
+    """
+    names = tuple(section.fields)
+    converters = [
+        (i, CONVERTERS[kind])
+        for i, lookup in enumerate(section.fields.values())
+        if (kind := resolve_field(section.model, lookup).get_internal_type()) in CONVERTERS
+    ]
+    queryset = section.queryset(world_id)
+    sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+
+    def rows() -> Iterator[dict[str, Any]]:
+        with connection.chunked_cursor() as cursor:
+            cursor.execute(sql, params)
+            while chunk := cursor.fetchmany(CHUNK_ROWS):
+                for values in chunk:
+                    if converters:
+                        values = list(values)
+                        for i, convert in converters:
+                            values[i] = convert(values[i])
+                    yield dict(zip(names, values, strict=True))
+
+    return finish_rows(section, rows(), ctx)
 
 
 def dumps(row: dict[str, Any]) -> bytes:
@@ -350,8 +427,10 @@ def write_world(
     *,
     validate: bool = True,
     after_chunk: Callable[[], None] | None = None,
+    reader: Callable[[Section, int, ExportContext], Iterator[dict[str, Any]]] | None = None,
 ) -> None:
     """Stream the document of one world into `out` (called inside one read snapshot)."""
+    read = reader or section_rows
     ctx = ExportContext(world_id)
     world = world_row(world_id)
     if validate:
@@ -363,7 +442,7 @@ def write_world(
     for section in SECTION_SPECS:
         out.write(b',\n"%s":[' % section.name.encode())
         first = True
-        for index, row in enumerate(section_rows(section, world_id, ctx)):
+        for index, row in enumerate(read(section, world_id, ctx)):
             if validate:
                 check_row(section.definition, row, f"{section.name}/{index}")
             out.write(b"\n" if first else b",\n")
@@ -375,12 +454,12 @@ def write_world(
     out.write(b"}\n")
 
 
-def render_world(world_id: int, world_version: int, *, validate: bool = True) -> bytes:
+def render_world(world_id: int, world_version: int, *, validate: bool = True, reader=None) -> bytes:
     """The whole document in memory (tests, downloads of small worlds)."""
     import io
 
     buffer = io.BytesIO()
-    write_world(buffer, world_id, world_version, validate=validate)
+    write_world(buffer, world_id, world_version, validate=validate, reader=reader)
     return buffer.getvalue()
 
 
