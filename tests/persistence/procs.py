@@ -89,12 +89,32 @@ def commit_and_hang(world_slug: str, room_key: str, new_name: str) -> None:
     time.sleep(600)
 
 
+def prometheus_requests(count: str) -> None:
+    from persistence import metrics
+
+    for _ in range(int(count)):
+        metrics.observe_request(immediate=False)
+    metrics.observe_request(immediate=True, coalesced=2)
+
+
+def prometheus_render() -> None:
+    from persistence import metrics
+
+    body, _ = metrics.render()
+    sys.stdout.write(body.decode())
+
+
 def main(argv: list[str]) -> None:
     import django
 
     django.setup()
     command, *args = argv
-    {"commit_and_hang": commit_and_hang}[command](*args)
+    commands = {
+        "commit_and_hang": commit_and_hang,
+        "prometheus_requests": prometheus_requests,
+        "prometheus_render": prometheus_render,
+    }
+    commands[command](*args)
 
 
 if __name__ == "__main__":
