@@ -82,7 +82,9 @@ def main(runs: int, parts: str = "ac") -> None:
     dump = median_of(
         "dumpdata world", runs, lambda: run(["dumpdata", "world", "-o", str(WORK / "dump-world.json")], source_env)
     )
-    print(f"  => export_world {dump['s'] / ours['s']:.1f}x faster, {dump['mb'] / ours['mb']:.2f}x the memory of dumpdata")
+    print(
+        f"  => export_world {dump['s'] / ours['s']:.1f}x faster, {dump['mb'] / ours['mb']:.2f}x the memory of dumpdata"
+    )
 
     main_c(runs, state, source_env, world_file)
 
@@ -99,7 +101,9 @@ def main_c(runs: int, state: Path, source_env: dict[str, str], world_file: Path)
     load = median_of(
         "loaddata",
         runs,
-        lambda: run(["loaddata", str(fixture)], env_for(fresh_copy(EMPTY_DB, "load.sqlite3", drop_triggers=True), state)),
+        lambda: run(
+            ["loaddata", str(fixture)], env_for(fresh_copy(EMPTY_DB, "load.sqlite3", drop_triggers=True), state)
+        ),
     )
     print(f"  => import_world {load['s'] / imp['s']:.1f}x faster than loaddata")
     print(

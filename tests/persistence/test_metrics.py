@@ -20,7 +20,11 @@ def test_counters_from_several_processes_add_up(tmp_path, world_files):
     assert [worker.wait() for worker in workers] == [0, 0]
     scrape = subprocess.run(
         [PYTHON, "-m", "tests.persistence.procs", "prometheus_render"],
-        cwd=REPO, env=env, capture_output=True, text=True, check=True,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
 
     def value(metric: str) -> float:
