@@ -158,33 +158,46 @@ def export_world(
     return result
 
 
-def write_locked(result: ExportResult, *, force: bool) -> None:
+def write_locked(result: ExportResult, *, force: bool, retried: bool = False) -> None:
     world_id, slug = result.world_id, result.slug
     files.remove_temp_files(slug)  # we hold the lock: nobody else is writing them
     path = files.world_file_path(slug)
     compression = conf.compression()
     delay = conf.export_chunk_delay_seconds()
+    file_ahead = None
     with read_snapshot():
-        state = SaveState.objects.filter(pk=world_id).values_list("dirty_version", "saved_version").get()
-        version, saved = state
+        version, saved = SaveState.objects.filter(pk=world_id).values_list("dirty_version", "saved_version").get()
         result.version = version
         on_disk = files.read_file_version(path)
         if not force and version <= saved and on_disk is not None:
             result.status = "clean"
             return
         if on_disk is not None and on_disk > version:
-            result.status = "clean"  # a newer export is already in place: never go backwards
-            return
+            file_ahead = on_disk
+        else:
 
-        def write(out):
-            mudsite.write_world(out, world_id, version, after_chunk=(lambda: time.sleep(delay)) if delay else None)
+            def write(out):
+                mudsite.write_world(out, world_id, version, after_chunk=(lambda: time.sleep(delay)) if delay else None)
 
-        result.bytes = files.atomic_write(
-            path,
-            write,
-            compression=compression,
-            before_replace=lambda _tmp: files.keep_backup(path, conf.backups_kept()),
+            result.bytes = files.atomic_write(
+                path,
+                write,
+                compression=compression,
+                before_replace=lambda _tmp: files.keep_backup(path, conf.backups_kept()),
+            )
+    if file_ahead is not None:
+        # The file claims a newer version than this snapshot: another exporter raced us with a
+        # newer one, or the database was restored from a backup. Never write a lower version:
+        # move the counter past the file's and export again, still under the lock.
+        logger.warning("world %s: the file's version %s is ahead of the database's %s", slug, file_ahead, version)
+        SaveState.objects.filter(pk=world_id).update(
+            dirty_version=Greatest(F("dirty_version"), Value(file_ahead + 1), output_field=BigIntegerField())
         )
+        if retried:
+            result.status, result.error = "failed", f"the file's version {file_ahead} is ahead of the database"
+            return
+        write_locked(result, force=force, retried=True)
+        return
     result.path = str(path)
     upload(path)
     result.status = "written"

@@ -18,7 +18,13 @@ from django.db.models.functions import Greatest
 from django.utils.dateparse import parse_datetime
 
 from persistence.facade import save_world
-from persistence.formats.mudsite import CHARACTER_SCALARS, ITEM_FIELDS, InvalidWorldFile, parse_document
+from persistence.formats.mudsite import (
+    CHARACTER_SCALARS,
+    ITEM_FIELDS,
+    InvalidWorldFile,
+    parse_document,
+    validate_document,
+)
 from persistence.models import SaveState
 from world import models as w
 from world.sheet import sheet_errors
@@ -52,7 +58,11 @@ def import_world_bytes(data: bytes, *, slug: str | None = None, replace: bool = 
     from persistence.formats import tinymud
 
     if tinymud.looks_like_tinymud(data):
-        document = tinymud.convert(data)
+        try:
+            document = tinymud.convert(data, slug=slug)
+            validate_document(document)
+        except (tinymud.TinyMudError, InvalidWorldFile) as exc:
+            raise ImportRejected(f"not a TinyMUD world this server can read: {exc}") from None
     else:
         try:
             document = parse_document(data)

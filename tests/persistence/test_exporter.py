@@ -80,13 +80,18 @@ def test_flush_removes_stale_temp_files(world):
     assert not stale.exists()
 
 
-def test_a_newer_file_is_never_replaced_by_an_older_export(world):
+def test_a_file_ahead_of_the_database_is_never_replaced_by_a_lower_version(world):
+    # e.g. the database was restored from a backup older than the last export
     path = world_file_path("tiny")
     newer = path.read_bytes().replace(b'"world_version":1,', b'"world_version":999,', 1)
     path.write_bytes(newer)
+    w.Room.objects.filter(pk=world.hall.pk).update(name="After the restore")
     result = export_world(world.world.pk, force=True)
-    assert result.status == "clean"
-    assert read_file_version(path) == 999
+    assert result.status == "written"
+    assert read_file_version(path) == 1000
+    assert b"After the restore" in path.read_bytes()
+    state = SaveState.objects.get(pk=world.world.pk)
+    assert state.saved_version == state.dirty_version == 1000
 
 
 def test_backups_keep_the_last_n_files(world, settings):
