@@ -81,3 +81,8 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Never a traceback to the client; the log keeps the cause.
     logger.exception("Unhandled API error on %s %s", request.method, request.path)
     return envelope(request, 500, "server_error", "Something went wrong on the server; it has been logged.")
+
+
+from persistence.api import router as saves_router  # noqa: E402  (routers come after the handlers)
+
+api.add_router("/saves", saves_router)
