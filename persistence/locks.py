@@ -112,6 +112,15 @@ def world_lock(world_id: int, *, wait_seconds: float = 0.0) -> Iterator[None]:
         lock.release()
 
 
+def close_lock_connection() -> None:
+    """Close this thread's lock connection (tests: a session must not outlive its test)."""
+    conn = getattr(_lock_connections, "conn", None)
+    if conn is not None:
+        del _lock_connections.conn
+        with contextlib.suppress(Exception):
+            conn.close()
+
+
 def reset_after_fork() -> None:
     # A forked child must not talk over its parent's lock session.
     if hasattr(_lock_connections, "conn"):

@@ -294,6 +294,14 @@ def peek_scheduler() -> SaveScheduler | None:
     return _scheduler
 
 
+def discard_scheduler() -> None:
+    """Stop and forget this process's scheduler (tests; pending saves stay dirty in the database)."""
+    global _scheduler
+    if _scheduler is not None:
+        _scheduler.stop()
+        _scheduler = None
+
+
 def _reset_after_fork() -> None:
     # A forked child inherits the parent's pending keys but not its thread: start clean.
     global _scheduler, _scheduler_lock

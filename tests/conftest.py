@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from persistence.locks import close_lock_connection
+from persistence.scheduler import discard_scheduler
 from tests import factories
 from world import models
 
@@ -20,7 +22,9 @@ def world_files(settings, tmp_path):
     could not see the test's uncommitted rows). Tests that need the real scheduler say so."""
     settings.MUDSITE_STATE_DIR = tmp_path / "worlds"
     settings.MUDSITE_SCHEDULER_MODE = "inline"
-    return settings.MUDSITE_STATE_DIR
+    yield settings.MUDSITE_STATE_DIR
+    discard_scheduler()
+    close_lock_connection()
 
 
 @dataclass
