@@ -201,3 +201,23 @@ def test_import_world_replace(world, tmp_path):
     call_command("import_world", str(target), "--replace")
     assert w.Room.objects.get(world=world.world, key="hall").name == "Great Hall"
     assert w.World.objects.get(slug="tiny").pk == world.world.pk  # same world, stats kept
+
+
+def test_the_sweep_picks_overdue_dirty_worlds_and_respects_backoff(world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from persistence.exporter import overdue_world_ids
+
+    now = timezone.now()
+    pk = world.world.pk
+    SaveState.objects.filter(pk=pk).update(dirty_version=50, last_dirty_at=now, first_dirty_at=now)
+    assert overdue_world_ids(set()) == []  # still inside the debounce window
+    SaveState.objects.filter(pk=pk).update(last_dirty_at=now - timedelta(seconds=1))
+    assert overdue_world_ids(set()) == [pk]  # e.g. queued by a process that died
+    assert overdue_world_ids({pk}) == []  # already pending in this process
+    SaveState.objects.filter(pk=pk).update(last_dirty_at=now, first_dirty_at=now - timedelta(seconds=6))
+    assert overdue_world_ids(set()) == [pk]  # max wait reached despite ongoing activity
+    SaveState.objects.filter(pk=pk).update(consecutive_failures=3, last_error_at=now)
+    assert overdue_world_ids(set()) == []  # backing off after failures
