@@ -180,11 +180,10 @@ def flush_all_saves(
     report = FlushReport()
     scheduler = peek_scheduler()
     if local_only:
-        if scheduler is not None:
-            for world_id, _ok in scheduler.flush(timeout=wait_seconds):
-                state = exporter.SaveState.objects.filter(pk=world_id).values_list("saved_version", flat=True).first()
-                slug = WorldModel.objects.filter(pk=world_id).values_list("slug", flat=True).first() or f"#{world_id}"
-                report.results.append(exporter.ExportResult(world_id, slug, "written" if _ok else "failed", state))
+        # Worlds an export is running for are taken too: the world lock makes us wait for it.
+        pending = scheduler.take_counts(None, include_running=True) if scheduler is not None else {}
+        for world_id, counts in sorted(pending.items()):
+            report.results.append(exporter.export_world(world_id, counts=counts, wait_seconds=wait_seconds))
         return report
     if world is not None:
         world_ids = [world if isinstance(world, int) else world.pk]

@@ -196,46 +196,17 @@ class SaveScheduler:
                 candidates.append(self.heap[0][0])
         return min(candidates) if candidates else self.clock() + 3600
 
-    def take_counts(self, world_ids: list[int]) -> dict[int, RequestCounts]:
-        """Hand the pending requests of these worlds to a caller that exports them itself."""
+    def take_counts(self, world_ids: list[int] | None, *, include_running: bool = False) -> dict[int, RequestCounts]:
+        """Hand pending requests (of these worlds, or all) to a caller that exports them itself."""
         taken: dict[int, RequestCounts] = {}
         with self.cv:
-            for world_id in world_ids:
-                if world_id in self.running:
+            for world_id in list(self.pending) if world_ids is None else world_ids:
+                if world_id in self.running and not include_running:
                     continue
                 entry = self.pending.pop(world_id, None)
                 if entry is not None:
                     taken[world_id] = entry.counts
         return taken
-
-    # -- flush ----------------------------------------------------------------------------------
-
-    def flush(self, timeout: float = 60.0) -> list[tuple[int, bool]]:
-        """Export every world pending in this process now, in the caller's thread."""
-        results: list[tuple[int, bool]] = []
-        deadline = time.monotonic() + timeout
-        while True:
-            with self.cv:
-                taken = [(w, p.counts) for w, p in self.pending.items() if w not in self.running]
-                for world_id, _ in taken:
-                    del self.pending[world_id]
-                    self.running.add(world_id)
-                waiting = bool(self.running) and not taken
-                if not taken and not waiting:
-                    return results
-                if waiting:
-                    if time.monotonic() >= deadline:
-                        return results
-                    self.cv.wait(0.05)
-                    continue
-            for world_id, counts in taken:
-                ok = self.run_one(world_id, counts)
-                results.append((world_id, ok))
-                if not ok:  # do not spin on a failing world during a flush: leave it to the retry
-                    with self.cv:
-                        self.pending.pop(world_id, None)
-            if time.monotonic() >= deadline:
-                return results
 
     # -- the thread -----------------------------------------------------------------------------
 

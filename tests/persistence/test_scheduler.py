@@ -115,11 +115,16 @@ def test_a_request_during_an_export_gets_its_own_export_after(sched):
     assert len(sched.exports) == 2
 
 
-def test_flush_exports_everything_pending_now(sched):
+def test_a_flush_takes_every_pending_request_with_its_counts(sched):
     sched.request(1)
-    sched.request(2)
-    assert sorted(w for w, _ in sched.flush()) == [1, 2]
+    sched.request(1)
+    sched.request(2, immediate=True)
+    taken = sched.take_counts(None)
+    assert taken[1] == RequestCounts(debounced=2, coalesced=1)
+    assert taken[2] == RequestCounts(immediate=1)
     assert sched.pending == {}
+    advance(sched, 10)
+    assert sched.exports == []
 
 
 def test_a_forked_child_starts_with_a_fresh_scheduler():

@@ -1,0 +1,45 @@
+"""The real scheduler thread and the local flush, on committed data."""
+
+import time
+
+import pytest
+
+from persistence.facade import flush_local_saves
+from persistence.files import world_file_path
+from persistence.models import SaveState
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def wait_until(condition, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_the_scheduler_thread_exports_after_commit(settings):
+    settings.MUDSITE_SCHEDULER_MODE = "thread"
+    settings.MUDSITE_DEBOUNCE_MS, settings.MUDSITE_MAX_WAIT_MS = 20, 200
+    world = factories.WorldFactory(slug="threaded")
+    room = factories.RoomFactory(world=world, key="hall", name="Hall")
+    room.name = "Seen by the thread"
+    room.save()
+    assert wait_until(lambda: not SaveState.objects.get(pk=world.pk).is_dirty)
+    assert b"Seen by the thread" in world_file_path("threaded").read_bytes()
+
+
+def test_the_shutdown_flush_exports_this_process_pending_saves(settings):
+    settings.MUDSITE_SCHEDULER_MODE = "manual"  # queued here, never exported by a thread
+    world = factories.WorldFactory(slug="pending")
+    factories.RoomFactory(world=world, key="hall", name="Queued before shutdown")
+    assert SaveState.objects.get(pk=world.pk).is_dirty
+    report = flush_local_saves()
+    assert [r.status for r in report.results] == ["written"]
+    assert b"Queued before shutdown" in world_file_path("pending").read_bytes()
+    state = SaveState.objects.get(pk=world.pk)
+    assert not state.is_dirty
+    assert state.requests_debounced >= 2  # the counts queued in this process reached the database
