@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from persistence.exporter import ExportResult
-from persistence.facade import flush_all_saves, get_save_stats, write_world_copy
+from persistence.facade import SaveStats, flush_all_saves, get_save_stats, write_world_copy
 from world.api.security import authenticated
 from world.exceptions import Forbidden
 from world.selectors import world_get
@@ -20,38 +18,6 @@ class Error(Schema):
     code: str
     message: str
     details: dict
-
-
-class WorldSaveStatsOut(Schema):
-    slug: str
-    dirty: bool
-    dirty_version: int
-    saved_version: int
-    pending_since: datetime | None
-    requests_debounced: int
-    requests_immediate: int
-    coalesced: int
-    exports: int
-    errors: int
-    consecutive_failures: int
-    last_error: str
-    last_error_at: datetime | None
-    last_saved_at: datetime | None
-    last_duration_ms: float | None
-    last_bytes: int | None
-
-
-class SaveStatsOut(Schema):
-    worlds: list[WorldSaveStatsOut]
-    requests_debounced: int
-    requests_immediate: int
-    coalesced: int
-    exports: int
-    errors: int
-    dirty_worlds: int
-    last_error: str
-    last_saved_at: datetime | None
-    oldest_pending_since: datetime | None
 
 
 class ExportResultOut(Schema):
@@ -87,7 +53,7 @@ def result_out(result: ExportResult) -> ExportResultOut:
     )
 
 
-@router.get("", response={200: SaveStatsOut, 401: Error, 403: Error}, summary="Save statistics")
+@router.get("", response={200: SaveStats, 401: Error, 403: Error}, summary="Save statistics")
 def saves_stats(request: HttpRequest):
     """Per world and in total, from the database (every worker reports the same numbers)."""
     require_staff(request)
