@@ -344,11 +344,17 @@ def finish_rows(section: Section, rows: Iterable[dict[str, Any]], ctx: ExportCon
     return iter(rows)
 
 
-def resolve_field(model: type[Model], lookup: str) -> Any:
+def resolve_field(model: type[Model], lookup: str) -> tuple[Any, bool]:
+    """The field a values() lookup ends on, and whether the value may be NULL (a nullable field,
+    or a nullable foreign key on the way)."""
     *path, last = lookup.split("__")
+    nullable = False
     for part in path:
-        model = model._meta.get_field(part).related_model  # type: ignore[assignment]
-    return model._meta.get_field(last)
+        relation = model._meta.get_field(part)
+        nullable = nullable or bool(relation.null)
+        model = relation.related_model  # type: ignore[assignment]
+    field = model._meta.get_field(last)
+    return field, nullable or bool(field.null)
 
 
 def uuid_text(value: Any) -> Any:
@@ -375,16 +381,18 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def bool_value(value: Any) -> Any:
-    return value if value is None or isinstance(value, bool) else bool(value)
-
-
-CONVERTERS: dict[str, Callable[[Any], Any]] = {
-    "UUIDField": uuid_text,
-    "DateTimeField": datetime_text,
-    "JSONField": json_value,
-    "BooleanField": bool_value,
-}
+def converter_for(field: Any, nullable: bool) -> Callable[[Any], Any] | None:
+    """How a raw cursor value becomes its JSON value (None: it already is one). Both backends hand
+    back booleans, floats and ints as such, JSON columns as text, uuids as hex text (SQLite) or
+    UUID objects (PostgreSQL), date-times naive (SQLite) or aware (PostgreSQL)."""
+    kind = field.get_internal_type()
+    if kind == "JSONField":
+        return json_value if nullable else orjson.loads
+    if kind == "UUIDField":
+        return uuid_text if nullable or connection.vendor == "sqlite" else str
+    if kind == "DateTimeField":
+        return datetime_text
+    return None
 
 
 def section_rows(section: Section, world_id: int, ctx: ExportContext) -> Iterator[dict[str, Any]]:
@@ -395,9 +403,9 @@ def section_rows(section: Section, world_id: int, ctx: ExportContext) -> Iterato
     """
     names = tuple(section.fields)
     converters = [
-        (i, CONVERTERS[kind])
+        (i, convert)
         for i, lookup in enumerate(section.fields.values())
-        if (kind := resolve_field(section.model, lookup).get_internal_type()) in CONVERTERS
+        if (convert := converter_for(*resolve_field(section.model, lookup))) is not None
     ]
     queryset = section.queryset(world_id)
     sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
