@@ -101,6 +101,7 @@ class Converter:
         self.items: list[dict[str, Any]] = []
         self.item_uuids: set[str] = set()
         self.characters: list[dict[str, Any]] = []
+        self._factions: list[tuple[str, dict[str, Any]]] = []
 
     # -- items ------------------------------------------------------------------------------------
 
@@ -191,7 +192,7 @@ class Converter:
         if version not in SUPPORTED_VERSIONS:
             raise TinyMudError(f"TinyMUD world_version {data.get('world_version')!r} is not supported (0-4)")
         rooms_in = data.get("rooms") or {}
-        factions = self.factions(data.get("factions") or {})
+        self.read_faction_names(data.get("factions") or {})
         unique_key = Unique("_")
         for room_id in rooms_in:
             self.room_keys[str(room_id)] = unique_key(key_text(room_id, "room"))
@@ -260,7 +261,7 @@ class Converter:
             "characters": characters,
             "item_templates": self.templates(data.get("object_templates") or {}),
             "items": self.items,
-            **factions,
+            **self.faction_rows(),
             "relationships": self.relationships(data.get("relationships") or {}),
         }
 
@@ -435,7 +436,7 @@ class Converter:
             rows.append({"key": keys(key_text(key, "template")), **fields})
         return rows
 
-    def factions(self, factions_in: Any) -> dict[str, list[dict[str, Any]]]:
+    def read_faction_names(self, factions_in: Any) -> None:
         items = factions_in.items() if isinstance(factions_in, dict) else enumerate(factions_in)
         unique = Unique(" ")
         parsed = []
@@ -446,13 +447,6 @@ class Converter:
             self.faction_names[str(f.get("faction_id") or fid)] = name
             parsed.append((name, f))
         self._factions = parsed
-        return {
-            "factions": [],
-            "faction_ranks": [],
-            "faction_roles": [],
-            "faction_memberships": [],
-            "faction_links": [],
-        }
 
     def relationships(self, graph: dict[str, Any]) -> list[dict[str, Any]]:
         rows = []
@@ -559,7 +553,4 @@ def convert(data: bytes, *, slug: str | None = None) -> dict[str, Any]:
         raw = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise TinyMudError(f"not valid JSON: {exc}") from None
-    converter = Converter(raw, slug)
-    document = converter.convert()
-    document.update(converter.faction_rows())
-    return document
+    return Converter(raw, slug).convert()
