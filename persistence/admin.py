@@ -37,7 +37,7 @@ class SaveStateAdmin(admin.ModelAdmin):
     list_display = [
         "world",
         "dirty",
-        "first_dirty_at",
+        "pending_since",
         "last_saved_at",
         "last_duration_ms",
         "last_bytes",
@@ -59,6 +59,10 @@ class SaveStateAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="unsaved changes")
     def dirty(self, obj: SaveState) -> bool:
         return obj.is_dirty
+
+    @admin.display(description="pending since", ordering="first_dirty_at")
+    def pending_since(self, obj: SaveState):
+        return obj.first_dirty_at if obj.is_dirty else None
 
     @admin.display(description="last error")
     def short_last_error(self, obj: SaveState) -> str:

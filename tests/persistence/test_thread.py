@@ -43,3 +43,21 @@ def test_the_shutdown_flush_exports_this_process_pending_saves(settings):
     state = SaveState.objects.get(pk=world.pk)
     assert not state.is_dirty
     assert state.requests_debounced >= 2  # the counts queued in this process reached the database
+
+
+def test_a_starting_scheduler_sweeps_worlds_left_dirty_by_a_dead_process(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from persistence.scheduler import get_scheduler
+
+    settings.MUDSITE_SCHEDULER_MODE = "thread"
+    world = factories.WorldFactory(slug="orphan")
+    factories.RoomFactory(world=world, key="hall", name="Committed by a process that died")
+    long_ago = timezone.now() - timedelta(minutes=5)
+    # What a killed process leaves behind: the marker committed, its timer gone with it.
+    SaveState.objects.filter(pk=world.pk).update(dirty_version=7, last_dirty_at=long_ago, first_dirty_at=long_ago)
+    get_scheduler().ensure_started()  # e.g. a worker's first request
+    assert wait_until(lambda: not SaveState.objects.get(pk=world.pk).is_dirty)
+    assert b'"world_version":7' in world_file_path("orphan").read_bytes()
