@@ -26,18 +26,6 @@ def world_file_path(slug: str, compression: str | None = None) -> Path:
     return conf.state_dir() / f"{slug}{SUFFIXES[compression]}"
 
 
-def existing_world_file(slug: str) -> Path | None:
-    """The current file of a world, whichever compression wrote it (the configured one first)."""
-    preferred = world_file_path(slug)
-    if preferred.exists():
-        return preferred
-    for compression in SUFFIXES:
-        path = world_file_path(slug, compression)
-        if path.exists():
-            return path
-    return None
-
-
 def compression_of(path: Path) -> str:
     name = path.name
     if name.endswith(".zst"):
