@@ -70,7 +70,9 @@ def owner_label() -> str:
 
 
 def ensure_save_state(world_id: int) -> None:
-    SaveState.objects.bulk_create([SaveState(world_id=world_id)], ignore_conflicts=True)
+    """Worlds get their row at their first change; `--all` may export one that never changed."""
+    if not SaveState.objects.filter(pk=world_id).exists():
+        SaveState.objects.bulk_create([SaveState(world_id=world_id)], ignore_conflicts=True)
 
 
 def counter_updates(counts: RequestCounts | None) -> dict:
