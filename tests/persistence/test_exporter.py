@@ -221,3 +221,16 @@ def test_the_sweep_picks_overdue_dirty_worlds_and_respects_backoff(world, settin
     assert overdue_world_ids(set()) == [pk]  # max wait reached despite ongoing activity
     SaveState.objects.filter(pk=pk).update(consecutive_failures=3, last_error_at=now)
     assert overdue_world_ids(set()) == []  # backing off after failures
+
+
+def test_export_and_import_compressed_copies(world, tmp_path):
+    target = tmp_path / "copy.json.zst"
+    call_command("export_world", "tiny", "-o", str(target))
+    assert target.read_bytes()[:4] == b"\x28\xb5\x2f\xfd"  # a zstd frame
+    call_command("import_world", str(target), "--slug", "tiny-zst")
+    assert w.Room.objects.filter(world__slug="tiny-zst").count() == 2
+
+
+def test_export_world_to_stdout(world, capsysbinary):
+    call_command("export_world", "tiny", "-o", "-")
+    assert capsysbinary.readouterr().out == world_file_path("tiny").read_bytes()
