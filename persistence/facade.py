@@ -45,16 +45,6 @@ class SaveRequest:
         wake(self.world_id, immediate=self.immediate > 0, counts=counts)
 
 
-@dataclass(eq=False)
-class WorldDeletion:
-    """A no-op on_commit marker: while it is pending, this transaction is deleting the world."""
-
-    world_id: int
-
-    def __call__(self) -> None:
-        pass
-
-
 def wake(world_id: int, *, immediate: bool, counts: RequestCounts) -> None:
     metrics.observe_request(immediate=immediate, coalesced=counts.coalesced)
     if conf.scheduler_mode() == "inline":
@@ -105,18 +95,6 @@ def mark_dirty(world_id: int, *, using: str = DEFAULT_DB_ALIAS) -> None:
         cursor.execute(sql, [now, now, world_id])
 
 
-def is_being_deleted(world_id: int, *, using: str = DEFAULT_DB_ALIAS) -> bool:
-    marker = _pending_callbacks(using).get(("delete", world_id))
-    return marker is not None and _still_pending(using, marker)
-
-
-def note_world_deletion(world_id: int, *, using: str = DEFAULT_DB_ALIAS) -> None:
-    marker = WorldDeletion(world_id)
-    transaction.on_commit(marker, using=using)
-    if connections[using].in_atomic_block:
-        _pending_callbacks(using)[("delete", world_id)] = marker
-
-
 def save_world(world: World | int, *, debounced: bool = True, using: str = DEFAULT_DB_ALIAS) -> None:
     """Request an export of `world`; call it in the transaction that changed the world.
 
@@ -125,7 +103,7 @@ def save_world(world: World | int, *, debounced: bool = True, using: str = DEFAU
     soon as possible (`debounced=False`). A rolled-back transaction requests nothing.
     """
     world_id = world if isinstance(world, int) else world.pk
-    if world_id is None or is_being_deleted(world_id, using=using):
+    if world_id is None:
         return
     conn = connections[using]
     if not conn.in_atomic_block:

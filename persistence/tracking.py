@@ -1,7 +1,11 @@
 """Which models are world state, and the signals that request a save when they change.
 
 Every ORM save or delete of a tracked model requests a debounced save of its world, so Django
-admin edits and ordinary services persist with no extra code. Bulk operations (queryset update,
+admin edits and ordinary services persist with no extra code. The request is made *before* the
+row is written (pre_save / pre_delete / pre_add…): on PostgreSQL the dirty marker is a row lock
+held until commit, and taking it before any row of the world keeps two game transactions from
+locking the same rows in opposite orders (a deadlock). Bulk operations should likewise call
+`save_world` before their first write. Bulk operations (queryset update,
 bulk_create, delete) bypass signals and call `save_world` themselves. Transient models (event
 feed, interaction sessions, tokens) never trigger an export. Every model of the `world` app must
 be in exactly one of the two lists (a test checks it).
@@ -13,10 +17,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import router
-from django.db.models import Model
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models import Model, QuerySet
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
-from persistence.facade import note_world_deletion, save_world
+from persistence.facade import save_world
 from world import models as w
 
 
@@ -57,46 +61,47 @@ TRANSIENT_MODELS: frozenset[str] = frozenset(
 )
 
 
-def on_saved_or_deleted(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+def on_save(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return  # loaddata: the importer requests its own save
     world_id = TRACKED_MODELS[sender](instance)
-    if world_id is not None:
+    if world_id is not None:  # a new World has no id yet: on_world_created marks it
         save_world(world_id, using=kwargs.get("using") or router.db_for_write(sender))
 
 
-def on_world_pre_delete(sender: type[Model], instance: w.World, using: str, **kwargs: Any) -> None:
-    # The cascade deletes rooms, items… first: their signals must not re-create a SaveState row
-    # for a world that is about to disappear (the FK would fail at commit).
-    note_world_deletion(instance.pk, using=using)
+def on_world_created(sender: type[Model], instance: Model, created: bool, **kwargs: Any) -> None:
+    if created and not kwargs.get("raw"):
+        save_world(instance.pk, using=kwargs.get("using") or router.db_for_write(sender))
+
+
+def deletes_a_world(origin: Any) -> bool:
+    return isinstance(origin, w.World) or (isinstance(origin, QuerySet) and origin.model is w.World)
+
+
+def on_delete(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    if deletes_a_world(kwargs.get("origin")):
+        return  # the world and its save state are going; nothing to export
+    on_save(sender, instance, **kwargs)
 
 
 def on_builders_changed(sender: type[Model], instance: Model, action: str, reverse: bool, pk_set, **kwargs) -> None:
-    if not action.startswith("post_"):
+    if action not in {"pre_add", "pre_remove", "pre_clear"}:
         return
-    using = kwargs.get("using") or "default"
-    if not reverse:
-        save_world(instance.pk, using=using)
-        return
-    if action == "post_clear":  # the user's worlds are unknown after the fact; pre_clear gives them
-        return
-    for world_id in sorted(pk_set or ()):
+    using = kwargs.get("using") or router.db_for_write(sender)
+    if not reverse:  # world.builders.add(...): the instance is the world
+        world_ids = [instance.pk]
+    elif action == "pre_clear":  # user.built_worlds.clear()
+        world_ids = list(instance.built_worlds.values_list("pk", flat=True))  # type: ignore[attr-defined]
+    else:
+        world_ids = sorted(pk_set or ())
+    for world_id in world_ids:
         save_world(world_id, using=using)
-
-
-def on_builders_pre_clear(sender: type[Model], instance: Model, action: str, reverse: bool, **kwargs) -> None:
-    if action == "pre_clear" and reverse:
-        using = kwargs.get("using") or "default"
-        for world_id in instance.built_worlds.values_list("pk", flat=True):  # type: ignore[attr-defined]
-            save_world(world_id, using=using)
 
 
 def connect() -> None:
     for model in TRACKED_MODELS:
         uid = f"mudsite-save-{model._meta.label_lower}"
-        post_save.connect(on_saved_or_deleted, sender=model, dispatch_uid=uid + "-save")
-        post_delete.connect(on_saved_or_deleted, sender=model, dispatch_uid=uid + "-delete")
-    pre_delete.connect(on_world_pre_delete, sender=w.World, dispatch_uid="mudsite-save-world-pre-delete")
-    through = w.World.builders.through
-    m2m_changed.connect(on_builders_changed, sender=through, dispatch_uid="mudsite-save-builders")
-    m2m_changed.connect(on_builders_pre_clear, sender=through, dispatch_uid="mudsite-save-builders-clear")
+        pre_save.connect(on_save, sender=model, dispatch_uid=uid + "-save")
+        pre_delete.connect(on_delete, sender=model, dispatch_uid=uid + "-delete")
+    post_save.connect(on_world_created, sender=w.World, dispatch_uid="mudsite-save-world-created")
+    m2m_changed.connect(on_builders_changed, sender=w.World.builders.through, dispatch_uid="mudsite-save-builders")
