@@ -4,8 +4,10 @@ Every ORM save or delete of a tracked model requests a debounced save of its wor
 admin edits and ordinary services persist with no extra code. The request is made *before* the
 row is written (pre_save / pre_delete / pre_add…): on PostgreSQL the dirty marker is a row lock
 held until commit, and taking it before any row of the world keeps two game transactions from
-locking the same rows in opposite orders (a deadlock). Bulk operations should likewise call
-`save_world` before their first write. Bulk operations (queryset update,
+locking the same rows in opposite orders (a deadlock). Outside a transaction (autocommit) the
+mark is made after the write instead, or it would commit, and could be exported, before its row.
+Bulk operations should likewise call `save_world` before their first write (inside their
+transaction). Bulk operations (queryset update,
 bulk_create, delete) bypass signals and call `save_world` themselves. Transient models (event
 feed, interaction sessions, tokens) never trigger an export. Every model of the `world` app must
 be in exactly one of the two lists (a test checks it).
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import router
+from django.db import connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 
@@ -61,17 +63,29 @@ TRANSIENT_MODELS: frozenset[str] = frozenset(
 )
 
 
-def on_save(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+def request_for(sender: type[Model], instance: Model, kwargs: dict[str, Any]) -> None:
     if kwargs.get("raw"):
         return  # loaddata: the importer requests its own save
     world_id = TRACKED_MODELS[sender](instance)
-    if world_id is not None:  # a new World has no id yet: on_world_created marks it
+    if world_id is not None:
         save_world(world_id, using=kwargs.get("using") or router.db_for_write(sender))
 
 
-def on_world_created(sender: type[Model], instance: Model, created: bool, **kwargs: Any) -> None:
-    if created and not kwargs.get("raw"):
-        save_world(instance.pk, using=kwargs.get("using") or router.db_for_write(sender))
+def in_transaction(sender: type[Model], kwargs: dict[str, Any]) -> bool:
+    return connections[kwargs.get("using") or router.db_for_write(sender)].in_atomic_block
+
+
+def on_save(sender: type[Model], instance: Model, **kwargs: Any) -> None:
+    """pre_save: inside a transaction, mark before the row is locked (see the module docstring)."""
+    if in_transaction(sender, kwargs):
+        request_for(sender, instance, kwargs)
+
+
+def on_saved(sender: type[Model], instance: Model, created: bool, **kwargs: Any) -> None:
+    """post_save: in autocommit the mark would commit, and could be exported, before the row it is
+    about; mark after the write instead. A new World has no id before it is saved."""
+    if not in_transaction(sender, kwargs) or (sender is w.World and created):
+        request_for(sender, instance, kwargs)
 
 
 def deletes_a_world(origin: Any) -> bool:
@@ -81,7 +95,7 @@ def deletes_a_world(origin: Any) -> bool:
 def on_delete(sender: type[Model], instance: Model, **kwargs: Any) -> None:
     if deletes_a_world(kwargs.get("origin")):
         return  # the world and its save state are going; nothing to export
-    on_save(sender, instance, **kwargs)
+    request_for(sender, instance, kwargs)  # deletes always run inside a transaction
 
 
 def on_builders_changed(sender: type[Model], instance: Model, action: str, reverse: bool, pk_set, **kwargs) -> None:
@@ -102,6 +116,6 @@ def connect() -> None:
     for model in TRACKED_MODELS:
         uid = f"mudsite-save-{model._meta.label_lower}"
         pre_save.connect(on_save, sender=model, dispatch_uid=uid + "-save")
+        post_save.connect(on_saved, sender=model, dispatch_uid=uid + "-saved")
         pre_delete.connect(on_delete, sender=model, dispatch_uid=uid + "-delete")
-    post_save.connect(on_world_created, sender=w.World, dispatch_uid="mudsite-save-world-created")
     m2m_changed.connect(on_builders_changed, sender=w.World.builders.through, dispatch_uid="mudsite-save-builders")

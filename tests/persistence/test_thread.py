@@ -61,3 +61,13 @@ def test_a_starting_scheduler_sweeps_worlds_left_dirty_by_a_dead_process(setting
     get_scheduler().ensure_started()  # e.g. a worker's first request
     assert wait_until(lambda: not SaveState.objects.get(pk=world.pk).is_dirty)
     assert b'"world_version":7' in world_file_path("orphan").read_bytes()
+
+
+def test_a_save_outside_any_transaction_is_exported_with_its_change():
+    # autocommit: the marker must not commit (and wake an export) before the row is written
+    world = factories.WorldFactory(slug="autocommit")
+    room = factories.RoomFactory(world=world, key="hall", name="Hall")
+    room.name = "Written in autocommit"
+    room.save()
+    assert b"Written in autocommit" in world_file_path("autocommit").read_bytes()
+    assert not SaveState.objects.get(pk=world.pk).is_dirty
