@@ -55,7 +55,7 @@ def wake(world_id: int, *, immediate: bool, counts: RequestCounts) -> None:
     get_scheduler().request(world_id, immediate=immediate, counts=counts)
 
 
-def _pending_callbacks(using: str) -> dict[tuple[str, int], object]:
+def _requests_in_transaction(using: str) -> dict[int, SaveRequest]:
     conn = connections[using]
     memo = conn.__dict__.setdefault("_mudsite_save_memo", {})
     if not conn.run_on_commit and memo:
@@ -63,12 +63,12 @@ def _pending_callbacks(using: str) -> dict[tuple[str, int], object]:
     return memo
 
 
-def _still_pending(using: str, callback: object) -> bool:
-    """Is `callback` still queued for this transaction? (a rolled-back savepoint drops it, and
+def _still_pending(using: str, request: SaveRequest) -> bool:
+    """Is `request` still queued for this transaction? (a rolled-back savepoint drops it, and
     with it the UPDATE it stands for)."""
-    if getattr(callback, "fired", False):
+    if request.fired:
         return False
-    return any(entry[1] is callback for entry in reversed(connections[using].run_on_commit))
+    return any(entry[1] is request for entry in reversed(connections[using].run_on_commit))
 
 
 def mark_dirty(world_id: int, *, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -114,11 +114,11 @@ def save_world(world: World | int, *, debounced: bool = True, using: str = DEFAU
             counts=RequestCounts(debounced=int(debounced), immediate=int(not debounced)),
         )
         return
-    memo = _pending_callbacks(using)
-    request = memo.get(("save", world_id))
-    if not isinstance(request, SaveRequest) or not _still_pending(using, request):
+    memo = _requests_in_transaction(using)
+    request = memo.get(world_id)
+    if request is None or not _still_pending(using, request):
         mark_dirty(world_id, using=using)
-        request = memo[("save", world_id)] = SaveRequest(world_id)
+        request = memo[world_id] = SaveRequest(world_id)
         transaction.on_commit(request, using=using, robust=True)
     if debounced:
         request.debounced += 1
