@@ -112,3 +112,8 @@ api.add_router("/worlds/{world}/play", play_router)
 def unknown_api_path(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any /api/ URL no operation matches: the envelope, not Django's HTML 404 page."""
     return envelope(request, 404, "not_found", f"No API endpoint at {request.path}.")
+
+
+from persistence.api import router as saves_router  # noqa: E402  (routers come after the handlers)
+
+api.add_router("/saves", saves_router)

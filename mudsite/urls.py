@@ -3,10 +3,12 @@ from django.urls import path, re_path
 from django.views.generic import RedirectView
 
 from mudsite.api import api, unknown_api_path
+from persistence.metrics import metrics_view
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/docs", permanent=False)),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     re_path(r"^api/(?P<rest>.*)$", unknown_api_path),
+    path("metrics", metrics_view),  # Prometheus (MUDSITE_PROMETHEUS); 404 when off
 ]

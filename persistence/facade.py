@@ -1,12 +1,301 @@
-"""The persistence façade (DESIGN §5): the only public way to request world exports."""
+"""The persistence façade (DESIGN §5): the only public way to request and inspect world exports.
+
+`save_world` marks the world dirty in the database inside the caller's transaction (so the mark
+commits or rolls back with the change) and wakes this process's scheduler on commit. Many
+requests for one world in one transaction cost one UPDATE: later ones only bump a counter on the
+request object that is still waiting in the transaction's on_commit list.
+"""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
+
+from persistence import conf, metrics
+from persistence.scheduler import RequestCounts, get_scheduler, peek_scheduler
+
 if TYPE_CHECKING:
+    from persistence.exporter import ExportResult
     from world.models import World
 
+logger = logging.getLogger(__name__)
 
-def save_world(world: World, *, debounced: bool = True) -> None:
-    """Request an export of `world` (placeholder until the persistence issue lands)."""
+
+# -- requests -------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class SaveRequest:
+    """The on_commit callback of one world in one transaction; also the in-transaction memo."""
+
+    world_id: int
+    debounced: int = 0
+    immediate: int = 0
+    fired: bool = False
+
+    def __call__(self) -> None:
+        self.fired = True
+        total = self.debounced + self.immediate
+        counts = RequestCounts(debounced=self.debounced, immediate=self.immediate, coalesced=total - 1)
+        wake(self.world_id, immediate=self.immediate > 0, counts=counts)
+
+
+def wake(world_id: int, *, immediate: bool, counts: RequestCounts) -> None:
+    metrics.observe_request(immediate=immediate, coalesced=counts.coalesced)
+    if conf.scheduler_mode() == "inline":
+        from persistence.exporter import export_world
+
+        export_world(world_id, counts=counts)
+        return
+    get_scheduler().request(world_id, immediate=immediate, counts=counts)
+
+
+def _requests_in_transaction(using: str) -> dict[int, SaveRequest]:
+    conn = connections[using]
+    memo = conn.__dict__.setdefault("_mudsite_save_memo", {})
+    if not conn.run_on_commit and memo:
+        memo.clear()
+    return memo
+
+
+def _still_pending(using: str, request: SaveRequest) -> bool:
+    """Is `request` still queued for this transaction? (a rolled-back savepoint drops it, and
+    with it the UPDATE it stands for)."""
+    if request.fired:
+        return False
+    return any(entry[1] is request for entry in reversed(connections[using].run_on_commit))
+
+
+def mark_dirty(world_id: int, *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Bump the world's dirty version on `using`, inside the current transaction if there is one.
+
+    Hand-written SQL: this runs in every game transaction, and the ORM's query compilation cost
+    more than the statement itself.
+    """
+    from persistence.models import SaveState
+
+    conn = connections[using]
+    table = conn.ops.quote_name(SaveState._meta.db_table)
+    now = conn.ops.adapt_datetimefield_value(timezone.now())
+    sql = (
+        f"UPDATE {table} SET dirty_version = dirty_version + 1, last_dirty_at = %s, "
+        f"first_dirty_at = COALESCE(first_dirty_at, %s) WHERE world_id = %s"
+    )
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [now, now, world_id])
+        if cursor.rowcount:
+            return
+    SaveState.objects.using(using).bulk_create([SaveState(world_id=world_id)], ignore_conflicts=True)
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [now, now, world_id])
+
+
+def save_world(world: World | int, *, debounced: bool = True, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Request an export of `world`; call it in the transaction that changed the world.
+
+    The world is marked dirty at once (in the caller's transaction); the export runs after commit:
+    within DEBOUNCE_MS of the last request and MAX_WAIT_MS of the first (`debounced=True`), or as
+    soon as possible (`debounced=False`). A rolled-back transaction requests nothing.
+    """
+    world_id = world if isinstance(world, int) else world.pk
+    if world_id is None:
+        return
+    conn = connections[using]
+    if not conn.in_atomic_block:
+        mark_dirty(world_id, using=using)
+        wake(
+            world_id,
+            immediate=not debounced,
+            counts=RequestCounts(debounced=int(debounced), immediate=int(not debounced)),
+        )
+        return
+    memo = _requests_in_transaction(using)
+    request = memo.get(world_id)
+    if request is None or not _still_pending(using, request):
+        mark_dirty(world_id, using=using)
+        request = memo[world_id] = SaveRequest(world_id)
+        transaction.on_commit(request, using=using, robust=True)
+    if debounced:
+        request.debounced += 1
+    else:
+        request.immediate += 1
+
+
+# -- flushing -------------------------------------------------------------------------------------
+
+
+@dataclass
+class FlushReport:
+    results: list[ExportResult] = field(default_factory=list)
+    temp_files_removed: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return all(result.ok for result in self.results)
+
+    @property
+    def failed(self) -> list[ExportResult]:
+        return [result for result in self.results if not result.ok]
+
+
+def flush_all_saves(
+    *, world: World | int | None = None, everything: bool = False, local_only: bool = False, wait_seconds: float = 60
+) -> FlushReport:
+    """Export now every world with unsaved changes, whichever process queued them (or none).
+
+    `world` limits it to one world, `everything` exports every world even if clean, `local_only`
+    exports only what this process has pending (shutdown hooks: the other processes' work is in
+    the database and their own hooks, sweeps or `flush_saves` will do it).
+    """
+    from persistence import exporter
+    from world.models import World as WorldModel
+
+    report = FlushReport()
+    scheduler = peek_scheduler()
+    if local_only:
+        # Worlds an export is running for are taken too: the world lock makes us wait for it.
+        pending = scheduler.take_counts(None, include_running=True) if scheduler is not None else {}
+        for world_id, counts in sorted(pending.items()):
+            report.results.append(exporter.export_world(world_id, counts=counts, wait_seconds=wait_seconds))
+        return report
+    if world is not None:
+        world_ids = [world if isinstance(world, int) else world.pk]
+    elif everything:
+        world_ids = list(WorldModel.objects.order_by("slug").values_list("pk", flat=True))
+    else:
+        world_ids = exporter.dirty_world_ids()
+    counts_by_world = scheduler.take_counts(world_ids) if scheduler is not None else {}
+    for world_id in world_ids:
+        report.results.append(
+            exporter.export_world(
+                world_id, counts=counts_by_world.get(world_id), force=everything, wait_seconds=wait_seconds
+            )
+        )
+    report.temp_files_removed = exporter.cleanup_stale_temp_files()
+    return report
+
+
+def flush_local_saves() -> FlushReport:
+    """Shutdown hook (atexit, gunicorn worker_exit, ASGI lifespan): export this process's pending saves."""
+    try:
+        return flush_all_saves(local_only=True)
+    except Exception:
+        logger.exception("flushing pending world saves at shutdown failed")
+        return FlushReport()
+
+
+# -- statistics -----------------------------------------------------------------------------------
+
+
+@dataclass
+class WorldSaveStats:
+    world_id: int
+    slug: str
+    dirty: bool
+    dirty_version: int
+    saved_version: int
+    pending_since: datetime | None
+    requests_debounced: int
+    requests_immediate: int
+    coalesced: int
+    exports: int
+    errors: int
+    consecutive_failures: int
+    last_error: str
+    last_error_at: datetime | None
+    last_saved_at: datetime | None
+    last_duration_ms: float | None
+    last_bytes: int | None
+    last_path: str
+
+
+@dataclass
+class SaveStats:
+    worlds: list[WorldSaveStats]
+    requests_debounced: int = 0
+    requests_immediate: int = 0
+    coalesced: int = 0
+    exports: int = 0
+    errors: int = 0
+    dirty_worlds: int = 0
+    last_error: str = ""
+    last_saved_at: datetime | None = None
+    oldest_pending_since: datetime | None = None
+
+
+def get_save_stats() -> SaveStats:
+    """Per world and in total, read from the database (so every worker reports the same)."""
+    from persistence.models import SaveState
+    from world.models import World as WorldModel
+
+    states = {state.world_id: state for state in SaveState.objects.all()}
+    worlds = []
+    for world_id, slug in WorldModel.objects.order_by("slug").values_list("pk", "slug"):
+        s = states.get(world_id) or SaveState(world_id=world_id)
+        worlds.append(
+            WorldSaveStats(
+                world_id=world_id,
+                slug=slug,
+                dirty=s.is_dirty,
+                dirty_version=s.dirty_version,
+                saved_version=s.saved_version,
+                pending_since=s.first_dirty_at if s.is_dirty else None,
+                requests_debounced=s.requests_debounced,
+                requests_immediate=s.requests_immediate,
+                coalesced=s.coalesced,
+                exports=s.export_count,
+                errors=s.error_count,
+                consecutive_failures=s.consecutive_failures,
+                last_error=s.last_error,
+                last_error_at=s.last_error_at,
+                last_saved_at=s.last_saved_at,
+                last_duration_ms=s.last_duration_ms,
+                last_bytes=s.last_bytes,
+                last_path=s.last_path,
+            )
+        )
+    stats = SaveStats(worlds=worlds)
+    for ws in worlds:
+        stats.requests_debounced += ws.requests_debounced
+        stats.requests_immediate += ws.requests_immediate
+        stats.coalesced += ws.coalesced
+        stats.exports += ws.exports
+        stats.errors += ws.errors
+        stats.dirty_worlds += ws.dirty
+        if ws.last_saved_at and (stats.last_saved_at is None or ws.last_saved_at > stats.last_saved_at):
+            stats.last_saved_at = ws.last_saved_at
+        if ws.pending_since and (stats.oldest_pending_since is None or ws.pending_since < stats.oldest_pending_since):
+            stats.oldest_pending_since = ws.pending_since
+    errors = [ws for ws in worlds if ws.last_error and ws.last_error_at]
+    if errors:
+        latest = max(errors, key=lambda ws: ws.last_error_at or timezone.now())
+        stats.last_error = f"{latest.slug}: {latest.last_error}"
+    return stats
+
+
+# -- copies ---------------------------------------------------------------------------------------
+
+
+def write_world_copy(world: World | int, path=None):
+    """The current state of a world as a document (bytes), or written atomically to `path`
+    (returns its size). Not the world's state file and not a save: its version stays as it is."""
+    from pathlib import Path
+
+    from persistence import exporter, files
+    from persistence.formats import mudsite
+    from persistence.models import SaveState
+
+    world_id = world if isinstance(world, int) else world.pk
+    with exporter.read_snapshot():
+        version = SaveState.objects.filter(pk=world_id).values_list("dirty_version", flat=True).first() or 0
+        if path is None:
+            return mudsite.render_world(world_id, version)
+        target = Path(path)
+        return files.atomic_write(
+            target, lambda out: mudsite.write_world(out, world_id, version), compression=files.compression_of(target)
+        )

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from persistence.locks import close_lock_connection
+from persistence.scheduler import discard_scheduler
 from tests import factories
 from world import models
 
@@ -22,6 +24,17 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def world_files(settings, tmp_path):
+    """Exports go to a per-test directory and run in the test's thread (no scheduler thread: it
+    could not see the test's uncommitted rows). Tests that need the real scheduler say so."""
+    settings.MUDSITE_STATE_DIR = tmp_path / "worlds"
+    settings.MUDSITE_SCHEDULER_MODE = "inline"
+    yield settings.MUDSITE_STATE_DIR
+    discard_scheduler()
+    close_lock_connection()
 
 
 @dataclass

@@ -1,0 +1,57 @@
+"""Persistence settings, read at call time so `override_settings` and tests can change them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+
+
+def state_dir() -> Path:
+    return Path(getattr(settings, "MUDSITE_STATE_DIR", Path(settings.BASE_DIR) / "var" / "worlds"))
+
+
+def debounce_seconds() -> float:
+    return int(getattr(settings, "MUDSITE_DEBOUNCE_MS", 300)) / 1000
+
+
+def max_wait_seconds() -> float:
+    return int(getattr(settings, "MUDSITE_MAX_WAIT_MS", 5000)) / 1000
+
+
+def backups_kept() -> int:
+    return int(getattr(settings, "MUDSITE_BACKUPS_KEPT", 0))
+
+
+def compression() -> str:
+    """'' (plain JSON), 'zstd' or 'gzip'."""
+    value = str(getattr(settings, "MUDSITE_COMPRESSION", "") or "").strip().lower()
+    if value not in {"", "zstd", "gzip"}:
+        raise ValueError(f"MUDSITE_COMPRESSION must be '', 'zstd' or 'gzip', not {value!r}")
+    return value
+
+
+def remote_storage() -> str:
+    """A STORAGES alias to upload every export to after the local write ('' = none)."""
+    return str(getattr(settings, "MUDSITE_REMOTE_STORAGE", "") or "")
+
+
+def prometheus_enabled() -> bool:
+    return bool(getattr(settings, "MUDSITE_PROMETHEUS", False))
+
+
+def scheduler_mode() -> str:
+    """'thread': one background scheduler per process (the default);
+    'inline': export at once in the committing thread (unit tests);
+    'manual': only queue (in this process) and mark dirty; exports come from flush_all_saves,
+    another process's sweep or `manage.py flush_saves` (tests and benchmarks of the request path)."""
+    return str(getattr(settings, "MUDSITE_SCHEDULER_MODE", "thread") or "thread")
+
+
+def sweep_seconds() -> float:
+    return int(getattr(settings, "MUDSITE_SWEEP_MS", 5000)) / 1000
+
+
+def export_chunk_delay_seconds() -> float:
+    """Test-only: pause after each written chunk so crash tests can kill an export mid-write."""
+    return int(getattr(settings, "MUDSITE_TEST_EXPORT_DELAY_MS", 0)) / 1000

@@ -1,0 +1,33 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from persistence.files import open_world_file
+from persistence.importer import ImportRejected, import_world_bytes
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a world file (mudsite format, plain or .zst/.gz, or a TinyMUD world_state.json) in one "
+        "transaction. A bad file gets a clear error and changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--slug", help="Import under this slug instead of the file's.")
+        parser.add_argument("--replace", action="store_true", help="Replace the world if it already exists.")
+
+    def handle(self, *args, file, slug=None, replace=False, **options):
+        path = Path(file)
+        try:
+            with open_world_file(path) as f:
+                data = f.read()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc}") from None
+        except Exception as exc:
+            raise CommandError(f"Cannot read {file}: {type(exc).__name__}: {exc}") from None
+        try:
+            world = import_world_bytes(data, slug=slug, replace=replace)
+        except ImportRejected as exc:
+            raise CommandError(f"{file}: {exc}. Nothing was changed.") from None
+        self.stdout.write(f"Imported world {world.slug!r} from {file}.")
