@@ -8,7 +8,7 @@ bash scripts/setup.sh dev
 .venv/bin/ruff format --check .
 .venv/bin/mypy .
 set +e
-.venv/bin/python -m pytest --create-db -p no:cacheprovider "$@"
+.venv/bin/python -m pytest --create-db -p no:cacheprovider -n 2 "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then
