@@ -24,6 +24,7 @@ from django.utils import timezone
 from persistence import facade
 from world.exceptions import Conflict, Forbidden, Invalid, NotFound, Throttled
 from world.fuzzy import fuzzy_matches, fuzzy_resolve
+from world.integrity import has_tag
 from world.models import (
     CONTAINER_LARGE_SLOTS,
     CONTAINER_SMALL_SLOTS,
@@ -41,6 +42,7 @@ from world.selectors import character_room, room_exits
 from world.services.events import EventBatch, players_in_rooms
 from world.services.items import character_free_slot, inventory_free_slot
 from world.services.movement import character_move
+from world.services.templates import item_spawn
 
 NUTRITION_TAG = re.compile(r"^(Edible|Drinkable):\s*(\d+)\s*$")
 CRAFT_SPOT = "craft spot:"
@@ -69,10 +71,6 @@ class Outcome:
     message: str
     closed: bool = True
     data: dict[str, Any] = field(default_factory=dict)
-
-
-def has_tag(item: Item | ItemTemplate, tag: str) -> bool:
-    return any(isinstance(t, str) and t.casefold() == tag.casefold() for t in item.tags or [])
 
 
 def nutrition(item: Item, kind: str) -> int | None:
@@ -332,15 +330,6 @@ def _sleep(item: Item, character: Character) -> Outcome:
     return Outcome("Sleep", message, data={"sleep": character.sleep})
 
 
-def _spawn(template: ItemTemplate, **location: Any) -> Item:
-    fields = {
-        f.name: getattr(template, f.name)
-        for f in ItemTemplate._meta.concrete_fields
-        if f.name not in {"id", "key", "world"}
-    }
-    return Item.objects.create(world_id=template.world_id, template=template, **fields, **location)
-
-
 def _consume(item: Item, character: Character, kind: str, action: str) -> Outcome:
     amount = nutrition(item, kind)
     if amount is None:
@@ -350,8 +339,11 @@ def _consume(item: Item, character: Character, kind: str, action: str) -> Outcom
     character.save(update_fields=[need])
     templates = _templates(character.world_id)
     room = character_room(character=character)
-    leftovers = [_spawn(templates[key.casefold()], room=room) for key in item.deconstruct_recipe or []
-                 if str(key).casefold() in templates]  # fmt: skip
+    leftovers = [
+        item_spawn(world=character.world, template=templates[str(key).casefold()], room=room)
+        for key in item.deconstruct_recipe or []
+        if str(key).casefold() in templates
+    ]
     item.delete()
     verb = "eat" if kind == "Edible" else "drink"
     message = f"You {verb} the {item.name}."
@@ -395,7 +387,12 @@ def _search(item: Item, character: Character) -> Outcome:
         fitting = [t for t in sorted(hinted, key=lambda t: t.key) if _container_slot(t.carry, taken) is not None]
         if fitting:
             template = loot_rng.choice(fitting)
-            found = _spawn(template, container=item, container_slot=_container_slot(template.carry, taken))
+            found = item_spawn(
+                world=character.world,
+                template=template,
+                container=item,
+                container_slot=_container_slot(template.carry, taken),
+            )
     message = f"You search the {item.name}."
     message += f" You find a {found.name}!" if found else " You don't find anything of value."
     text = f"{character.name} searches the {item.name}."
@@ -453,9 +450,9 @@ def _craft(spot: Item, character: Character, action: str) -> Outcome:
     occupied = set(Item.objects.filter(character=character).values_list("slot", flat=True))
     slot = inventory_free_slot(carry=template.carry, occupied={s for s in occupied if s is not None})
     if slot is None:
-        product = _spawn(template, room=character_room(character=character))
+        product = item_spawn(world=character.world, template=template, room=character_room(character=character))
     else:
-        product = _spawn(template, character=character, slot=slot)
+        product = item_spawn(world=character.world, template=template, character=character, slot=slot)
     message = f"You craft a {product.name}." + ("" if slot is not None else " It lands on the floor.")
     text = f"{character.name} crafts a {product.name}."
     _room_events(character, EventKind.CRAFT, text, {"item": product.name, "used": len(used)}, message)
