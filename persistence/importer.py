@@ -20,7 +20,6 @@ from django.utils.dateparse import parse_datetime
 from persistence.facade import save_world
 from persistence.formats.mudsite import (
     CHARACTER_SCALARS,
-    ITEM_FIELDS,
     InvalidWorldFile,
     parse_document,
     validate_document,
@@ -243,7 +242,7 @@ def _import(document: dict[str, Any], *, slug: str | None, replace: bool) -> w.W
         t.key: t
         for t in w.ItemTemplate.objects.bulk_create(
             [
-                w.ItemTemplate(world=world, key=row["key"], **{k: row[k] for k in ITEM_FIELDS})
+                w.ItemTemplate(world=world, key=row["key"], **{k: row[k] for k in w.ITEM_FIELDS})
                 for row in document["item_templates"]
             ],
             batch_size=BATCH,
@@ -414,7 +413,7 @@ def _import_items(world, rows, *, templates, characters, factions, rooms, new_uu
                     slot=row["slot"],
                     container=ref(items, row["container"], "container", where),
                     container_slot=row["container_slot"],
-                    **{k: row[k] for k in ITEM_FIELDS},
+                    **{k: row[k] for k in w.ITEM_FIELDS},
                 )
             )
         insert_with_uuids(w.Item, objects, world=world)

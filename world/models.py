@@ -295,6 +295,10 @@ class ItemFields(WorldScoped):
         return self.name
 
 
+# The fields of ItemFields, in declaration order: what a template defines and an item copies.
+ITEM_FIELDS = tuple(f.name for f in ItemFields._meta.local_fields if f.name not in {"id", "world"})
+
+
 class ItemTemplate(ItemFields):
     key = models.CharField(max_length=64, validators=[KEY_VALIDATOR])
 

@@ -70,23 +70,6 @@ def ci(field_name: str) -> list[Expression]:
     return [binary(Lower(field_name)), binary(field_name)]
 
 
-ITEM_FIELDS = (
-    "name",
-    "description",
-    "tags",
-    "carry",
-    "material",
-    "value",
-    "durability",
-    "quality",
-    "crafting_recipe",
-    "deconstruct_recipe",
-    "loot_hint",
-    "weapon_damage",
-    "weapon_type",
-    "armor_defense",
-    "armor_type",
-)
 CHARACTER_SCALARS = (
     "is_npc",
     "description",
@@ -208,14 +191,14 @@ SECTION_SPECS: tuple[Section, ...] = (
             "equipped_weapon": "equipped_weapon__uuid",
         },
     ),
-    Section("item_templates", w.ItemTemplate, "world_id", lambda: ci("key"), same("key", *ITEM_FIELDS)),
+    Section("item_templates", w.ItemTemplate, "world_id", lambda: ci("key"), same("key", *w.ITEM_FIELDS)),
     Section(
         "items",
         w.Item,
         "world_id",
         lambda: [F("uuid")],  # uuid order is byte order on every engine (no collation applies)
         {
-            **same("uuid", *ITEM_FIELDS, "container_opened", "container_searched", "slot", "container_slot"),
+            **same("uuid", *w.ITEM_FIELDS, "container_opened", "container_searched", "slot", "container_slot"),
             "template": "template__key",
             "owner": "owner__name",
             "faction": "faction__name",

@@ -13,6 +13,7 @@ from django.db import transaction
 
 from persistence.facade import save_world
 from world.models import (
+    ITEM_FIELDS,
     Carry,
     Character,
     Exit,
@@ -248,11 +249,7 @@ def place_item(
     rooms: dict[str, Room],
     owner: Character | None,
 ) -> Item:
-    copied = {
-        field.name: getattr(template, field.name)
-        for field in ItemTemplate._meta.concrete_fields
-        if field.name not in {"id", "world", "key"}
-    }
+    copied = {name: getattr(template, name) for name in ITEM_FIELDS}
     copied["name"] = ITEM_NAME_OVERRIDES.get(label, label)
     location: dict[str, Any] = {
         "room": None,

@@ -16,6 +16,7 @@ from world.models import (
     CONTAINER_LARGE_SLOTS,
     CONTAINER_SMALL_SLOTS,
     HAND_SLOTS,
+    ITEM_FIELDS,
     LARGE_SLOTS,
     SMALL_SLOTS,
     Carry,
@@ -28,24 +29,6 @@ from world.models import (
 from world.services.integrity import conflict_on_integrity_error
 from world.services.rooms import room_key_sanitize
 
-# Fields a template defines and an item copies (and may override).
-ITEM_FIELDS = (
-    "name",
-    "description",
-    "tags",
-    "carry",
-    "material",
-    "value",
-    "durability",
-    "quality",
-    "crafting_recipe",
-    "deconstruct_recipe",
-    "loot_hint",
-    "weapon_damage",
-    "weapon_type",
-    "armor_defense",
-    "armor_type",
-)
 CARRY_TAGS = {"small": Carry.SMALL, "large": Carry.LARGE, "immovable": Carry.FIXED}
 TEXT_MAX = {"material": 64, "quality": 64, "loot_hint": 128, "weapon_type": 32, "armor_type": 32}
 NUMBER_MAX = {"value": 2_147_483_647, "durability": 2_147_483_647, "weapon_damage": 32_767, "armor_defense": 32_767}
