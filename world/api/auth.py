@@ -9,7 +9,8 @@ from ninja import Router, Status
 
 from world.api.security import authenticated
 from world.models import Character
-from world.schemas import AccountOut, CredentialsIn, ErrorOut, LoginOut
+from world.schemas.auth import AccountOut, CredentialsIn, LoginOut
+from world.schemas.common import ErrorOut
 from world.services.accounts import account_login, account_logout, account_register, client_ip
 
 router = Router(tags=["auth"])

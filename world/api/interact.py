@@ -9,7 +9,7 @@ from ninja import Path, Router
 
 from world.api.play import ERRORS, me_in
 from world.api.security import authenticated
-from world.schemas import ChooseIn, ChooseOut, InteractIn, InteractOut
+from world.schemas.interact import ChooseIn, ChooseOut, InteractIn, InteractOut
 from world.services import interactions
 
 router = Router(tags=["interact"], auth=authenticated)

@@ -11,8 +11,8 @@ from pydantic import Field
 from world import selectors
 from world.api.security import authenticated
 from world.models import Character, Item
-from world.schemas import (
-    ErrorOut,
+from world.schemas.common import ErrorOut
+from world.schemas.play import (
     EventsOut,
     GestureIn,
     GiveIn,

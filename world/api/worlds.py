@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from world.api.build.common import ERRORS
-from world.api.build.schemas import WorldCreateIn, WorldMessageOut, WorldSummaryOut, world_out
+from world.api.building.common import ERRORS
 from world.api.security import authenticated
 from world.models import World
+from world.schemas.building import WorldCreateIn, WorldMessageOut, WorldSummaryOut, world_out
 from world.services.worlds import world_create
 
 router = Router(auth=authenticated, tags=["worlds"])

@@ -5,8 +5,10 @@ from django.http import HttpRequest
 from ninja import Path, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from world.api.build.common import ERRORS, builder_world, room_named
-from world.api.build.schemas import (
+from world.api.building.common import ERRORS, builder_world, room_named
+from world.exceptions import NotFound
+from world.models import Character, Relationship, World
+from world.schemas.building import (
     CharacterMessageOut,
     CharacterOut,
     CharacterSummaryOut,
@@ -19,8 +21,6 @@ from world.api.build.schemas import (
     RelationshipsOut,
     character_out,
 )
-from world.exceptions import NotFound
-from world.models import Character, Relationship, World
 from world.selectors import character_list, character_resolve
 from world.services import npcs as npc_services
 

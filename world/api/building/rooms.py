@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from ninja import Path, Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from world.api.build.common import ERRORS, builder_world, room_named
-from world.api.build.schemas import (
+from world.api.building.common import ERRORS, builder_world, room_named
+from world.schemas.building import (
     DoorIn,
     DoorLinkIn,
     ExitMessageOut,

@@ -12,7 +12,7 @@ import pytest
 
 from mudsite.api import api
 from tests import factories
-from tests.world.build_api.conftest import Api
+from tests.world.api.building.conftest import Api
 from world import models
 
 PREFIX = "/api/worlds/{world}/build"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import Router
 
-from world.api.build import factions, items, npcs, rooms, worldwide
+from world.api.building import factions, items, npcs, rooms, worldwide
 from world.api.security import authenticated
 
 router = Router(auth=authenticated)

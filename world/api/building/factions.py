@@ -3,8 +3,9 @@
 from django.http import HttpRequest
 from ninja import Path, Router, Status
 
-from world.api.build.common import ERRORS, builder_world
-from world.api.build.schemas import (
+from world.api.building.common import ERRORS, builder_world
+from world.models import Character, Faction, FactionStance, World
+from world.schemas.building import (
     FactionIn,
     FactionLinkIn,
     FactionMessageOut,
@@ -22,7 +23,6 @@ from world.api.build.schemas import (
     RolePatchIn,
     faction_out,
 )
-from world.models import Character, Faction, FactionStance, World
 from world.selectors import character_resolve, faction_detail, faction_list, faction_resolve
 from world.services import factions as faction_services
 

@@ -3,8 +3,9 @@
 from django.http import HttpRequest
 from ninja import Path, Router
 
-from world.api.build.common import ERRORS, builder_world, room_named
-from world.api.build.schemas import (
+from world.api.building.common import ERRORS, builder_world, room_named
+from world.exceptions import Invalid
+from world.schemas.building import (
     BringIn,
     BuilderIn,
     BuildersOut,
@@ -22,7 +23,6 @@ from world.api.build.schemas import (
     character_out,
     world_out,
 )
-from world.exceptions import Invalid
 from world.selectors import character_resolve
 from world.services import setup as setup_services
 from world.services import worlds as world_services

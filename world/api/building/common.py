@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja.responses import codes_4xx
 
-from world.api.build.schemas import ErrorOut
 from world.exceptions import Invalid
 from world.models import Room, World
+from world.schemas.building import ErrorOut
 from world.selectors import room_resolve, world_get_for_builder
 from world.services.worlds import actor_character
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import factories
-from tests.world.build_api.conftest import Api
+from tests.world.api.building.conftest import Api
 from world import models
 from world.services.setup import quick_specs
 

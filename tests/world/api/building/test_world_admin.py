@@ -6,7 +6,7 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 
 from tests import factories
-from tests.world.build_api.conftest import Api
+from tests.world.api.building.conftest import Api
 from world import models
 from world.services.tokens import token_issue
 

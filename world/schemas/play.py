@@ -1,58 +1,13 @@
-"""Request and response schemas of the API (they appear at /api/docs)."""
+"""Schemas of /api/worlds/{world}/play: what a character perceives and does."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 from ninja import Field, Schema
-from pydantic import AfterValidator
 
-
-def _no_nul(value: str) -> str:
-    # PostgreSQL text cannot hold NUL; refuse it at the door rather than as a database error.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_no_nul)]
-
-
-class ErrorOut(Schema):
-    """Every error: a stable code, a human message, and details (e.g. candidates for an ambiguous name)."""
-
-    code: str = Field(examples=["not_found"])
-    message: str
-    details: dict[str, Any] = Field(default_factory=dict)
-
-
-# Auth
-
-
-class CredentialsIn(Schema):
-    username: Text = Field(min_length=1, max_length=150)
-    password: Text = Field(min_length=1, max_length=1024)
-
-
-class CharacterRefOut(Schema):
-    world: str
-    name: str
-
-
-class AccountOut(Schema):
-    id: int
-    username: str
-    is_staff: bool
-    characters: list[CharacterRefOut] = Field(default_factory=list)
-
-
-class LoginOut(Schema):
-    token: str = Field(description="Send as 'Authorization: Bearer <token>'. Shown once; only its hash is stored.")
-    account: AccountOut
-
-
-# Play: what a character perceives
+from world.schemas.common import Text
 
 
 class RoomOut(Schema):
@@ -234,34 +189,3 @@ class EventOut(Schema):
 class EventsOut(Schema):
     events: list[EventOut]
     last_id: int | None = Field(description="Pass as `after` next time (unchanged when nothing new).")
-
-
-# Interaction
-
-
-class InteractIn(Schema):
-    object: Text = Field(max_length=200, description="An item here or carried, or an exit here (fuzzy).")
-
-
-class ActionOut(Schema):
-    number: int
-    label: str
-
-
-class InteractOut(Schema):
-    object: str
-    kind: str = Field(description="item or exit")
-    actions: list[ActionOut] = Field(description="Numbered; always ends with Step Away.")
-    message: str
-
-
-class ChooseIn(Schema):
-    choice: Text | int = Field(description="A number, an exact label, or a unique prefix of one.")
-
-
-class ChooseOut(Schema):
-    action: str
-    message: str
-    closed: bool = Field(description="False while the menu stays open (e.g. an opened container).")
-    actions: list[ActionOut] = Field(default_factory=list, description="The menu now, when still open.")
-    data: dict[str, Any] = Field(default_factory=dict)
