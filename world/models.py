@@ -581,6 +581,20 @@ class EventKind(models.TextChoices):
     CONSUME = "consume", "Eat or drink"
     SEARCH = "search", "Search"
     CRAFT = "craft", "Craft"
+    # Kinds of the world clock, the game systems and staff actions (reserved here so those features
+    # share one list and one migration).
+    VIOLENCE = "violence", "Violence"
+    DEATH = "death", "Death"
+    FLEE = "flee", "Flee"
+    OFFER = "offer", "Trade offer"
+    TRADE = "trade", "Trade"
+    MISSION = "mission", "Mission"
+    ROLL = "roll", "Dice roll"
+    TIME = "time", "Time of day"
+    WAKE = "wake", "Wake"
+    NPC_ACTION = "npc_action", "NPC action"
+    TELEPORT = "teleport", "Moved by staff"
+    NOTICE = "notice", "Notice"
 
 
 class Event(models.Model):
