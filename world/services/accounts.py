@@ -21,6 +21,7 @@ from django.http import HttpRequest
 
 from world.exceptions import Conflict, Invalid, Throttled, Unauthenticated
 from world.services.tokens import token_issue, token_revoke
+from world.validation import username_check_free, username_clean
 
 
 def _setting(name: str, default: int) -> int:
@@ -68,15 +69,14 @@ def account_register(*, username: str, password: str, ip: str = "") -> User:
     if throttle_count(key=_throttle_key("register", ip)) >= _setting("MUDSITE_REGISTER_LIMIT", 30):
         raise Throttled("You are creating accounts too quickly.", details={"retry_after_seconds": window})
     user_model = get_user_model()
-    username = username.strip()
+    username = username_clean(username)
     candidate = user_model(username=username)
     try:
         user_model._meta.get_field("username").run_validators(username)
         validate_password(password, user=candidate)
     except ValidationError as exc:
         raise Invalid(" ".join(exc.messages), details={"errors": exc.messages}) from exc
-    if user_model.objects.filter(username__iexact=username).exists():
-        raise Conflict("That username is already taken.", code="username_taken", details={"username": username})
+    username_check_free(username=username)
     try:
         with transaction.atomic():
             user = user_model.objects.create_user(username=username, password=password)
