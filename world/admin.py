@@ -7,12 +7,15 @@ so its query count does not grow with the number of rows.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
-from world import models
+from world import maps, models
 
 
 class WorldScopedAdmin(admin.ModelAdmin):
@@ -82,6 +85,45 @@ class WorldAdmin(admin.ModelAdmin):
         ("Counts", {"fields": ("room_count", "exit_count", "character_count", "item_count")}),
         ("History", {"fields": ("created_at", "updated_at")}),
     )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.map_view)
+        return [path("<int:world_id>/map/", view, name="world_world_map"), *super().get_urls()]
+
+    def map_view(self, request: HttpRequest, world_id: int) -> HttpResponse:
+        world = self.get_object(request, str(world_id))
+        if world is None:
+            raise Http404("No such world.")
+        if not self.has_view_permission(request, world):
+            raise PermissionDenied
+        try:
+            radius = int(request.GET["radius"]) if request.GET.get("radius") else None
+        except ValueError:
+            radius = None
+        world_map = maps.world_map_read(
+            world=world,
+            center_key=request.GET.get("room") or None,
+            radius=radius,
+            whole_world=request.GET.get("full") == "1",
+        )
+        room_url = {room.id: reverse("admin:world_room_change", args=[room.id]) for room in world_map.rooms}
+        svg, map_error = "", ""
+        try:
+            svg = maps.world_map_svg(world_map, room_url=room_url)
+        except maps.MapUnavailable as exc:
+            map_error = str(exc)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Map of {world.name} ({world.slug})",
+            "world": world,
+            "world_map": world_map,
+            "svg": svg,
+            "map_error": map_error,
+            "max_radius": maps.MAX_RADIUS,
+            "default_radius": maps.DEFAULT_RADIUS,
+        }
+        return TemplateResponse(request, "admin/world/world/map.html", context)
 
     def get_fieldsets(self, request: HttpRequest, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
