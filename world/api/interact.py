@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from world.api.params import WorldSlug
+from world.api.contract import WorldSlug, error_responses
 from world.api.play import ERRORS, me_in
 from world.api.security import authenticated
 from world.schemas.interact import ChooseIn, ChooseOut, InteractIn, InteractOut
@@ -34,7 +34,11 @@ def interact(request: HttpRequest, world_slug: WorldSlug, payload: InteractIn) -
     }
 
 
-@router.post("/choose", response={200: ChooseOut, **ERRORS}, summary="Choose an action from the open menu")
+@router.post(
+    "/choose",
+    response={200: ChooseOut, **ERRORS, **error_responses(429)},
+    summary="Choose an action from the open menu",
+)
 def choose(request: HttpRequest, world_slug: WorldSlug, payload: ChooseIn) -> dict[str, Any]:
     """By number, exact label (any case) or unique prefix; `cancel`, `back` or `step away` close the menu."""
     character = me_in(request, world_slug)

@@ -9,10 +9,9 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from world import selectors
-from world.api.params import WorldSlug
+from world.api.contract import WorldSlug, error_responses
 from world.api.security import authenticated
 from world.models import Character, Item
-from world.schemas.common import ErrorOut
 from world.schemas.play import (
     EventsOut,
     GestureIn,
@@ -35,7 +34,7 @@ from world.services import characters, items, movement, speech
 
 router = Router(tags=["play"], auth=authenticated)
 
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
 def me_in(request: HttpRequest, world_slug: str) -> Character:

@@ -4,7 +4,7 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from world.api.building.common import ERRORS, builder_world
-from world.api.params import WorldSlug
+from world.api.contract import WorldSlug
 from world.models import Character, Faction, FactionStance, World
 from world.schemas.building import (
     FactionIn,

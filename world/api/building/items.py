@@ -8,7 +8,7 @@ from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from world.api.building.common import ERRORS, builder_world, room_named
-from world.api.params import WorldSlug
+from world.api.contract import WorldSlug
 from world.schemas.building import (
     ItemDeletedOut,
     ItemFieldsIn,

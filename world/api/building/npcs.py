@@ -5,10 +5,9 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from world.api.building.common import ERRORS, builder_world, room_named
-from world.api.params import WorldSlug
-from world.exceptions import NotFound
-from world.models import Character, Relationship, World
+from world.api.building.common import ERRORS, builder_world, character_view, room_named
+from world.api.contract import WorldSlug
+from world.models import Character, World
 from world.schemas.building import (
     CharacterMessageOut,
     CharacterOut,
@@ -18,11 +17,10 @@ from world.schemas.building import (
     NpcIn,
     NpcPatchIn,
     RelationshipIn,
+    RelationshipMessageOut,
     RelationshipPairIn,
-    RelationshipsOut,
-    character_out,
 )
-from world.selectors import character_list, character_resolve
+from world.selectors import character_list, character_resolve, npc_get_exact, relationships_between
 from world.services import npcs as npc_services
 
 router = Router(tags=["build: NPCs and relationships"])
@@ -30,10 +28,7 @@ router = Router(tags=["build: NPCs and relationships"])
 
 def _npc(world: World, name: str, *, exact: bool = False) -> Character:
     if exact:
-        npc = Character.objects.filter(world=world, is_npc=True, name__iexact=name.strip()).first()
-        if npc is None:
-            raise NotFound(f"NPC '{name}' not found.", details={"name": name})
-        return npc
+        return npc_get_exact(world=world, name=name)
     return character_resolve(world=world, query=name, npc=True)
 
 
@@ -50,12 +45,12 @@ def npcs_create(request: HttpRequest, world_slug: WorldSlug, payload: NpcIn):
     room = room_named(request, world, payload.room) if payload.room else None
     npc = npc_services.npc_create(world=world, room=room, name=payload.name, description=payload.description)
     where = f" in '{room.key}'" if room else ""
-    return Status(201, {"message": f"NPC '{npc.name}' added{where}.", "character": character_out(npc)})
+    return Status(201, {"message": f"NPC '{npc.name}' added{where}.", "character": character_view(npc)})
 
 
 @router.get("/npcs/{name}", response={200: CharacterOut, **ERRORS}, summary="Read an NPC's sheet")
 def npcs_read(request: HttpRequest, world_slug: WorldSlug, name: str):
-    return character_out(_npc(builder_world(request, world_slug), name))
+    return character_view(_npc(builder_world(request, world_slug), name))
 
 
 @router.patch("/npcs/{name}", response={200: CharacterMessageOut, **ERRORS}, summary="Edit an NPC")
@@ -75,7 +70,7 @@ def npcs_update(request: HttpRequest, world_slug: WorldSlug, name: str, payload:
         aspects=payload.aspects,
         matrix=payload.matrix,
     )
-    return {"message": f"NPC '{npc.name}' updated.", "character": character_out(npc)}
+    return {"message": f"NPC '{npc.name}' updated.", "character": character_view(npc)}
 
 
 @router.delete("/npcs/{name}", response={200: NpcDeletedOut, **ERRORS}, summary="Delete an NPC")
@@ -86,13 +81,7 @@ def npcs_delete(request: HttpRequest, world_slug: WorldSlug, name: str):
     return {"message": f"NPC '{result.name}' deleted.", **result.__dict__}
 
 
-def _relationships(*characters: Character) -> list[dict[str, str]]:
-    ids = [c.pk for c in characters]
-    rows = Relationship.objects.filter(source_id__in=ids, target_id__in=ids).select_related("source", "target")
-    return [{"source": r.source.name, "type": r.label, "target": r.target.name} for r in rows]
-
-
-@router.post("/relationships", response={200: RelationshipsOut, **ERRORS}, summary="Set a relationship")
+@router.post("/relationships", response={200: RelationshipMessageOut, **ERRORS}, summary="Set a relationship")
 def relationships_set(request: HttpRequest, world_slug: WorldSlug, payload: RelationshipIn):
     """TinyMUD's setrelation: `source` is `type` to `target` (both ways when `mutual`). Players or NPCs."""
     world = builder_world(request, world_slug)
@@ -102,11 +91,11 @@ def relationships_set(request: HttpRequest, world_slug: WorldSlug, payload: Rela
     both = " (mutual)" if payload.mutual else ""
     return {
         "message": f"{source.name} is now {payload.type.strip()} to {other.name}{both}.",
-        "relationships": _relationships(source, other),
+        "relationships": relationships_between(characters=[source, other]),
     }
 
 
-@router.post("/relationships/remove", response={200: RelationshipsOut, **ERRORS}, summary="Remove relationships")
+@router.post("/relationships/remove", response={200: RelationshipMessageOut, **ERRORS}, summary="Remove relationships")
 def relationships_remove(request: HttpRequest, world_slug: WorldSlug, payload: RelationshipPairIn):
     """TinyMUD's removerelations: both directions between `a` and `b`."""
     world = builder_world(request, world_slug)
@@ -126,5 +115,5 @@ def familygen(request: HttpRequest, world_slug: WorldSlug, payload: FamilyIn):
         world=world, room=room, target=relative_of, relationship=payload.relationship
     )
     return Status(
-        201, {"message": f"Generated related NPC: {npc.name} in '{room.key}'.", "character": character_out(npc)}
+        201, {"message": f"Generated related NPC: {npc.name} in '{room.key}'.", "character": character_view(npc)}
     )

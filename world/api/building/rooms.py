@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from world.api.building.common import ERRORS, builder_world, room_named
-from world.api.params import WorldSlug
+from world.api.building.common import ERRORS, builder_world, exits_view, room_named, room_view
+from world.api.contract import WorldSlug
 from world.schemas.building import (
     DoorIn,
     DoorLinkIn,
@@ -24,10 +24,8 @@ from world.schemas.building import (
     RoomPatchIn,
     RoomSummaryOut,
     StairsIn,
-    exit_out,
-    room_out,
 )
-from world.selectors import exit_get, room_detail, room_get, room_list
+from world.selectors import exit_get, room_get, room_list
 from world.services import exits as exit_services
 from world.services import rooms as room_services
 
@@ -44,13 +42,13 @@ def rooms_list(request: HttpRequest, world_slug: WorldSlug, search: str = ""):
 @router.post("/rooms", response={201: RoomMessageOut, **ERRORS}, summary="Create a room")
 def rooms_create(request: HttpRequest, world_slug: WorldSlug, payload: RoomIn):
     room = room_services.room_create(world=builder_world(request, world_slug), **payload.dict())
-    return Status(201, {"message": f"Room '{room.key}' created.", "room": room_out(room_detail(room=room))})
+    return Status(201, {"message": f"Room '{room.key}' created.", "room": room_view(room)})
 
 
 @router.get("/rooms/{key}", response={200: RoomOut, **ERRORS}, summary="Read a room")
 def rooms_read(request: HttpRequest, world_slug: WorldSlug, key: str):
     room = room_get(world=builder_world(request, world_slug), key=key)
-    return room_out(room_detail(room=room))
+    return room_view(room)
 
 
 @router.patch("/rooms/{key}", response={200: RoomMessageOut, **ERRORS}, summary="Update or rename a room")
@@ -60,7 +58,7 @@ def rooms_update(request: HttpRequest, world_slug: WorldSlug, key: str, payload:
     old_key = room.key
     room = room_services.room_update(room=room, **payload.dict(exclude_unset=True))
     renamed = f" (renamed from '{old_key}')" if room.key != old_key else ""
-    return {"message": f"Room '{room.key}' updated{renamed}.", "room": room_out(room_detail(room=room))}
+    return {"message": f"Room '{room.key}' updated{renamed}.", "room": room_view(room)}
 
 
 @router.delete("/rooms/{key}", response={200: RoomDeletedOut, **ERRORS}, summary="Delete a room")
@@ -73,7 +71,7 @@ def rooms_delete(request: HttpRequest, world_slug: WorldSlug, key: str, force: b
 
 
 def _exits_answer(message: str, exits) -> dict:
-    return {"message": message, "exits": [exit_out(e) for e in exits]}
+    return {"message": message, "exits": exits_view(list(exits))}
 
 
 @router.post("/exits", response={201: ExitsOut, **ERRORS}, summary="Add a door (and its back door)")
@@ -128,7 +126,7 @@ def exits_read(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID):
     found = exit_get(world=builder_world(request, world_slug), uuid=exit_id)
     return {
         "message": f"'{found.name}' leads from '{found.source.key}' to '{found.destination.key}'.",
-        "exit": exit_out(found),
+        "exit": exits_view([found])[0],
     }
 
 
@@ -153,11 +151,11 @@ def exits_lock(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID, paylo
         allow=payload.allow,
         relationships=[rule.dict() for rule in payload.relationships],
     )
-    return {"message": f"'{locked.name}' is locked.", "exit": exit_out(locked)}
+    return {"message": f"'{locked.name}' is locked.", "exit": exits_view([locked])[0]}
 
 
 @router.delete("/exits/{exit_id}/lock", response={200: ExitMessageOut, **ERRORS}, summary="Unlock an exit")
 def exits_unlock(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID):
     found = exit_get(world=builder_world(request, world_slug), uuid=exit_id)
     unlocked = exit_services.exit_unlock(exit=found)
-    return {"message": f"'{unlocked.name}' is unlocked.", "exit": exit_out(unlocked)}
+    return {"message": f"'{unlocked.name}' is unlocked.", "exit": exits_view([unlocked])[0]}

@@ -3,8 +3,8 @@
 from django.http import HttpRequest
 from ninja import Router
 
-from world.api.building.common import ERRORS, builder_world, room_named
-from world.api.params import WorldSlug
+from world.api.building.common import ERRORS, builder_world, character_view, room_named, world_view
+from world.api.contract import WorldSlug
 from world.exceptions import Invalid
 from world.schemas.building import (
     BringIn,
@@ -21,10 +21,8 @@ from world.schemas.building import (
     TimeDescriptionIn,
     WorldMessageOut,
     WorldOut,
-    character_out,
-    world_out,
 )
-from world.selectors import character_resolve
+from world.selectors import character_resolve, world_builder_names
 from world.services import setup as setup_services
 from world.services import worlds as world_services
 
@@ -52,13 +50,13 @@ def setup(request: HttpRequest, world_slug: WorldSlug, payload: SetupIn):
     npc = f" {result.npc.name} waits there." if result.npc else ""
     return {
         "message": f"Setup complete: {result.world.name} begins in '{result.start_room.key}'.{npc}",
-        "world": world_out(result.world),
+        "world": world_view(result.world),
     }
 
 
 @router.get("/settings", response={200: WorldOut, **ERRORS}, summary="World settings")
 def settings_get(request: HttpRequest, world_slug: WorldSlug):
-    return world_out(builder_world(request, world_slug))
+    return world_view(builder_world(request, world_slug))
 
 
 @router.patch("/settings", response={200: WorldMessageOut, **ERRORS}, summary="Change world settings")
@@ -69,7 +67,7 @@ def settings_update(request: HttpRequest, world_slug: WorldSlug, payload: Settin
     )
     return {
         "message": f"Settings of {world.name} saved. Safety level: {world.safety_level}.",
-        "world": world_out(world),
+        "world": world_view(world),
     }
 
 
@@ -79,23 +77,19 @@ def timedesc_set(request: HttpRequest, world_slug: WorldSlug, hour: int, payload
     world = world_services.world_set_time_description(
         world=builder_world(request, world_slug), hour=hour, text=payload.text
     )
-    return {"message": f"Time description for hour {hour} set.", "world": world_out(world)}
+    return {"message": f"Time description for hour {hour} set.", "world": world_view(world)}
 
 
 @router.delete("/timedesc/{hour}", response={200: WorldMessageOut, **ERRORS}, summary="Clear an hour's description")
 def timedesc_clear(request: HttpRequest, world_slug: WorldSlug, hour: int):
     world = world_services.world_set_time_description(world=builder_world(request, world_slug), hour=hour, text="")
-    return {"message": f"Time description for hour {hour} cleared.", "world": world_out(world)}
-
-
-def _builders(world) -> list[str]:
-    return sorted(world.builders.values_list("username", flat=True), key=str.casefold)
+    return {"message": f"Time description for hour {hour} cleared.", "world": world_view(world)}
 
 
 @router.get("/builders", response={200: BuildersOut, **ERRORS}, summary="List the world's builders")
 def builders_list(request: HttpRequest, world_slug: WorldSlug):
     world = builder_world(request, world_slug)
-    names = _builders(world)
+    names = world_builder_names(world=world)
     return {"message": f"Builders: {', '.join(names)}." if names else "No builders.", "builders": names}
 
 
@@ -104,7 +98,10 @@ def builders_promote(request: HttpRequest, world_slug: WorldSlug, payload: Build
     """TinyMUD's /auth promote, scoped to one world."""
     world = builder_world(request, world_slug)
     user = world_services.builder_promote(world=world, username=payload.username)
-    return {"message": f"'{user.username}' is now a builder of {world.slug}.", "builders": _builders(world)}
+    return {
+        "message": f"'{user.username}' is now a builder of {world.slug}.",
+        "builders": world_builder_names(world=world),
+    }
 
 
 @router.delete("/builders/{username}", response={200: BuildersOut, **ERRORS}, summary="Demote a builder")
@@ -112,7 +109,10 @@ def builders_demote(request: HttpRequest, world_slug: WorldSlug, username: str):
     """TinyMUD's /auth demote: the last builder cannot be demoted."""
     world = builder_world(request, world_slug)
     user = world_services.builder_demote(world=world, username=username)
-    return {"message": f"'{user.username}' is no longer a builder of {world.slug}.", "builders": _builders(world)}
+    return {
+        "message": f"'{user.username}' is no longer a builder of {world.slug}.",
+        "builders": world_builder_names(world=world),
+    }
 
 
 @router.post("/teleport", response={200: CharacterMessageOut, **ERRORS}, summary="Teleport a character")
@@ -130,7 +130,7 @@ def teleport(request: HttpRequest, world_slug: WorldSlug, payload: TeleportIn):
     world_services.character_teleport(world=world, character=character, room=room)
     return {
         "message": f"Teleport complete: {character.name} is in '{room.key}'.",
-        "character": character_out(character),
+        "character": character_view(character),
     }
 
 
@@ -138,7 +138,7 @@ def teleport(request: HttpRequest, world_slug: WorldSlug, payload: TeleportIn):
 def bring(request: HttpRequest, world_slug: WorldSlug, payload: BringIn):
     world = builder_world(request, world_slug)
     character = world_services.character_bring(world=world, actor=request.user, name=payload.character)
-    return {"message": f"Bring complete: {character.name} is with you.", "character": character_out(character)}
+    return {"message": f"Bring complete: {character.name} is with you.", "character": character_view(character)}
 
 
 @router.post("/kick", response={200: KickOut, **ERRORS}, summary="Kick a player")
@@ -162,6 +162,6 @@ def purge(request: HttpRequest, world_slug: WorldSlug, payload: PurgeIn):
     result = world_services.world_purge(world=builder_world(request, world_slug), confirm=payload.confirm)
     return {
         "message": "World purged and reset to factory default.",
-        "world": world_out(result.world),
+        "world": world_view(result.world),
         "removed": result.removed,
     }
