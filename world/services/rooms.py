@@ -9,7 +9,7 @@ from django.db import transaction
 
 from world.exceptions import Conflict, Invalid
 from world.models import Character, Exit, FactionRole, Room, World
-from world.services.integrity import conflict_on_integrity_error
+from world.services.conflicts import conflict_on_integrity_error
 from world.validation import (
     KEY_MAX,
     key_chars,
