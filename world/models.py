@@ -634,3 +634,7 @@ class InteractionSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.character_id} → {self.target_name}"
+
+
+# The world clock's rows live in their own module; imported here so the app registry sees them.
+from world.simulation.models import ClockLease, DailyDuty, WorldClock  # noqa: E402, F401

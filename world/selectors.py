@@ -25,6 +25,7 @@ from world.models import (
     Room,
     World,
 )
+from world.simulation.gametime import game_time, room_is_external
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,64}$")
 
@@ -137,11 +138,16 @@ def room_look(*, character: Character) -> dict[str, Any]:
         lines.append("Here: " + ", ".join(c["name"] + (" (NPC)" if c["is_npc"] else "") for c in characters) + ".")
     if items:
         lines.append("Objects: " + ", ".join(i["name"] for i in items) + ".")
+    world = character.world
+    time = game_time(world.game_time_ticks, world.time_descriptions)
+    if room_is_external(room.tags):
+        lines.append(time["text"])
     return {
         "room": room_brief(room),
         "exits": exits,
         "characters": characters,
         "items": items,
+        "time": time,
         "message": "\n".join(line for line in lines if line),
     }
 
@@ -230,6 +236,7 @@ def character_sheet(*, character: Character) -> dict[str, Any]:
         "currency": character.currency,
         "inventory": inventory_slots(character=character),
         "relationships": relationships_of(character=character),
+        "time": game_time(character.world.game_time_ticks, character.world.time_descriptions),
     }
 
 
