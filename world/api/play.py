@@ -210,7 +210,11 @@ class StreamQuery(Schema):
     "/stream",
     response={200: None, **ERRORS},
     summary="Your event feed, live (Server-Sent Events)",
-    openapi_extra={"responses": {200: {"description": "text/event-stream", "content": {"text/event-stream": {}}}}},
+    openapi_extra={
+        "responses": {
+            200: {"description": "Server-Sent Events", "content": {"text/event-stream": {"schema": {"type": "string"}}}}
+        }
+    },
 )
 async def stream_events(request: HttpRequest, world: Path[str], query: Query[StreamQuery]) -> HttpResponseBase:
     """One `message` per feed row, `id:` = the event id, `data:` = the row as in `/events`. Resumes after

@@ -60,9 +60,12 @@ class EventBatch:
         with transaction.atomic(savepoint=False):
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EVENT_LOCK_CLASS, self.world_id])
-                    # Delivered at COMMIT only, to every process's LISTEN connection (world/live/hub.py).
-                    cursor.execute("SELECT pg_notify(%s, %s)", [hub.NOTIFY_CHANNEL, hub.notify_payload(recipients)])
+                    # The NOTIFY is delivered at COMMIT only, to every process's LISTEN connection
+                    # (world/live/hub.py); one statement with the lock keeps the query count.
+                    cursor.execute(
+                        "SELECT pg_advisory_xact_lock(%s, %s), pg_notify(%s, %s)",
+                        [EVENT_LOCK_CLASS, self.world_id, hub.NOTIFY_CHANNEL, hub.notify_payload(recipients)],
+                    )
             Event.objects.bulk_create(self.rows)
             transaction.on_commit(lambda: hub.feed_changed(recipients))
         self.rows = []
