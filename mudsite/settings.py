@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",  # serves the Swagger UI assets itself: /api/docs works offline
+    "django_jsonform",
     "world",
     "persistence",
 ]
