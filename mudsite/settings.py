@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves the Swagger UI assets itself: /api/docs works offline
     "django_jsonform",
     "world",
     "persistence",
@@ -150,3 +151,9 @@ MUDSITE_REGISTER_LIMIT = env_int("MUDSITE_REGISTER_LIMIT", 30)  # accounts per c
 MUDSITE_REGISTER_WINDOW = env_int("MUDSITE_REGISTER_WINDOW", 3600)
 # Who answers for NPCs: a dotted path to a class with `reply(DialogueRequest) -> str`.
 MUDSITE_DIALOGUE_BACKEND = os.environ.get("MUDSITE_DIALOGUE_BACKEND", "world.npc_dialogue.OfflineDialogue")
+
+# Live feed (world/live/): SQLite has no notifications, so one poller per process looks for new rows
+# this often while anyone waits (PostgreSQL uses LISTEN/NOTIFY instead); streams send a keep-alive
+# comment and re-check the caller's login this often.
+MUDSITE_LIVE_POLL_MS = env_int("MUDSITE_LIVE_POLL_MS", 200)
+MUDSITE_LIVE_KEEPALIVE_SECONDS = env_int("MUDSITE_LIVE_KEEPALIVE_SECONDS", 15)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -244,7 +243,6 @@ def character_sheet(*, character: Character) -> dict[str, Any]:
 
 EVENT_PAGE = 100
 EVENT_WAIT_MAX = 25.0
-EVENT_POLL_INTERVAL = 0.5
 
 
 def event_list(*, character: Character, after: int | None, limit: int = EVENT_PAGE) -> list[Event]:
@@ -253,40 +251,6 @@ def event_list(*, character: Character, after: int | None, limit: int = EVENT_PA
     if after is None:
         return list(reversed(events.order_by("-id")[:limit]))
     return list(events.filter(id__gt=after).order_by("id")[:limit])
-
-
-def event_wait(
-    *,
-    character: Character,
-    after: int | None,
-    wait: float,
-    limit: int = EVENT_PAGE,
-    sleep: Callable[[float], None] | None = None,
-    clock: Callable[[], float] | None = None,
-    interval: float = EVENT_POLL_INTERVAL,
-) -> list[Event]:
-    """Like event_list, but waits up to `wait` seconds (capped at 25) for the first event.
-
-    A short polling loop of autocommit reads: no transaction is held while waiting. Tests inject
-    `sleep` and `clock`; the defaults are read at call time so they can be patched too.
-    """
-    sleep = sleep or _sleep
-    clock = clock or _clock
-    deadline = clock() + max(0.0, min(wait, EVENT_WAIT_MAX))
-    while True:
-        events = event_list(character=character, after=after, limit=limit)
-        remaining = deadline - clock()
-        if events or remaining <= 0:
-            return events
-        sleep(min(interval, remaining))
-
-
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)
-
-
-def _clock() -> float:
-    return time.monotonic()
 
 
 def user_can_build(*, user: Any, world: World) -> bool:
