@@ -17,6 +17,7 @@ from world.api.auth import router as auth_router
 from world.api.building import router as build_router
 from world.api.interact import router as interact_router
 from world.api.play import router as play_router
+from world.api.trade import router as trade_router
 from world.api.worlds import router as worlds_router
 from world.exceptions import WorldError
 
@@ -106,6 +107,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/auth", auth_router)
 api.add_router("/worlds/{world}/play/interact", interact_router)
+api.add_router("/worlds/{world}/play/offers", trade_router)
 api.add_router("/worlds/{world}/play", play_router)
 
 

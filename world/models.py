@@ -62,6 +62,11 @@ class World(models.Model):
     )
     advanced_goap = models.BooleanField(default=False)
     game_time_ticks = models.PositiveBigIntegerField(default=0)
+    offer_ttl_seconds = models.PositiveIntegerField(
+        default=300,
+        validators=[MinValueValidator(1), MaxValueValidator(86400)],
+        help_text="How long a trade offer stands.",
+    )
     time_descriptions = models.JSONField(default=dict, blank=True, help_text="Hour (0-23) → text.")
     builders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="built_worlds")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -634,3 +639,7 @@ class InteractionSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.character_id} → {self.target_name}"
+
+
+# Game systems keep their models in their own modules; imported here so the app registry sees them.
+from world.games.models import Mission, MissionObjective, Offer, OfferItem  # noqa: E402, F401
