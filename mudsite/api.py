@@ -16,6 +16,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from world.api.auth import router as auth_router
 from world.api.building import router as build_router
 from world.api.interact import router as interact_router
+from world.api.missions import build_router as build_missions_router
+from world.api.missions import play_router as missions_router
 from world.api.play import router as play_router
 from world.api.trade import router as trade_router
 from world.api.worlds import router as worlds_router
@@ -28,6 +30,7 @@ api = NinjaAPI(
 )
 api.add_router("/worlds", worlds_router)
 api.add_router("/worlds/{world}/build", build_router)
+api.add_router("/worlds/{world}/build", build_missions_router)
 
 
 def envelope(request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
@@ -108,6 +111,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/auth", auth_router)
 api.add_router("/worlds/{world}/play/interact", interact_router)
 api.add_router("/worlds/{world}/play/offers", trade_router)
+api.add_router("/worlds/{world}/play/missions", missions_router)
 api.add_router("/worlds/{world}/play", play_router)
 
 
