@@ -267,3 +267,13 @@ def test_play_bad_input(tiny_world, alice, dora):
     )
     assert dora.post(f"missions/{mission.uuid}/accept").status_code == 404  # not hers to see
     assert alice.post(f"missions/{mission.uuid}/offer", {"target": "Dora"}).status_code == 403  # not the issuer
+
+
+def test_staff_see_missions_in_the_admin(tiny_world, admin_client):
+    mission = make(
+        tiny_world,
+        objectives=[missions.ObjectiveSpec(kind=ObjectiveKind.VISIT, target_room=tiny_world.kitchen)],
+        assignee=tiny_world.player,
+    )
+    assert b"Errand" in admin_client.get("/admin/world/mission/").content
+    assert admin_client.get(f"/admin/world/mission/{mission.pk}/change/").status_code == 200
