@@ -52,6 +52,8 @@ TRACKED_MODELS: dict[type[Model], WorldOf] = {
     w.Relationship: lambda o: o.world_id,
     w.WorldClock: lambda o: o.world_id,
     w.DailyDuty: lambda o: o.world_id,
+    w.Mission: lambda o: o.world_id,
+    w.MissionObjective: lambda o: w.Mission.objects.filter(pk=o.mission_id).values_list("world_id", flat=True).first(),
 }
 
 # Labels, so models other branches add (the event feed, interaction sessions) can be declared
@@ -62,6 +64,8 @@ TRANSIENT_MODELS: frozenset[str] = frozenset(
         "world.Event",
         "world.InteractionSession",
         "world.ClockLease",
+        "world.Offer",
+        "world.OfferItem",
     }
 )
 

@@ -556,3 +556,21 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tokens are issued at login; the clear token is never stored
+
+
+class MissionObjectiveInline(admin.TabularInline):
+    model = models.MissionObjective
+    extra = 0
+    fields = ("position", "kind", "description", "target_character", "target_template", "target_room",
+              "target_count", "current_count", "completed")  # fmt: skip
+    raw_id_fields = ("target_character", "target_template", "target_room")
+
+
+@admin.register(models.Mission)
+class MissionAdmin(WorldScopedAdmin):
+    list_display = ("title", "world", "status", "issuer", "assignee", "deadline", "rewarded")
+    list_filter = ("status", "world")
+    list_select_related = ("world", "issuer", "assignee")
+    search_fields = ("title", "uuid")
+    raw_id_fields = ("issuer", "assignee")
+    inlines = [MissionObjectiveInline]

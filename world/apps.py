@@ -8,5 +8,7 @@ class WorldConfig(AppConfig):
 
     def ready(self) -> None:
         from world.db_triggers import install_triggers_after_migrate
+        from world.games import signals as game_signals
 
+        game_signals.connect()
         post_migrate.connect(install_triggers_after_migrate, sender=self, dispatch_uid="world_triggers")

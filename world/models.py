@@ -62,6 +62,11 @@ class World(models.Model):
     )
     advanced_goap = models.BooleanField(default=False)
     game_time_ticks = models.PositiveBigIntegerField(default=0)
+    offer_ttl_seconds = models.PositiveIntegerField(
+        default=300,
+        validators=[MinValueValidator(1), MaxValueValidator(86400)],
+        help_text="How long a trade offer stands.",
+    )
     time_descriptions = models.JSONField(default=dict, blank=True, help_text="Hour (0-23) → text.")
     builders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="built_worlds")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -636,5 +641,7 @@ class InteractionSession(models.Model):
         return f"{self.character_id} → {self.target_name}"
 
 
-# The world clock's rows live in their own module; imported here so the app registry sees them.
+# The world clock and the game systems keep their rows in their own modules; imported here so the
+# app registry sees them.
+from world.games.models import Mission, MissionObjective, Offer, OfferItem  # noqa: E402, F401
 from world.simulation.models import ClockLease, DailyDuty, WorldClock  # noqa: E402, F401

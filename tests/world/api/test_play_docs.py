@@ -8,7 +8,13 @@ from mudsite.api import api
 
 pytestmark = pytest.mark.django_db
 
-BODYLESS = {("post", "/api/auth/logout"), ("post", "/api/worlds/{world}/play/interact/cancel")}
+BODYLESS = {
+    ("post", "/api/auth/logout"),
+    ("post", "/api/worlds/{world}/play/interact/cancel"),
+    # Answering an offer or a mission names it in the path; there is nothing else to send.
+    *(("post", f"/api/worlds/{{world}}/play/offers/{{offer_id}}/{verb}") for verb in ("accept", "decline", "cancel")),
+    *(("post", f"/api/worlds/{{world}}/play/missions/{{mission_id}}/{verb}") for verb in ("accept", "abandon")),
+}
 
 
 def test_docs_page_renders(client):
