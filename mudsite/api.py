@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from world.api.auth import router as auth_router
+from accounts.api.auth import router as auth_router
 from world.api.building import router as build_router
 from world.api.interact import router as interact_router
 from world.api.play import router as play_router

@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
+from accounts.api.security import authenticated
 from world import selectors
-from world.api.security import authenticated
 from world.models import Character, Item
 from world.schemas.common import ErrorOut
 from world.schemas.play import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from accounts.api.security import authenticated
 from world.api.building.common import ERRORS
-from world.api.security import authenticated
 from world.models import World
 from world.schemas.building import WorldCreateIn, WorldMessageOut, WorldSummaryOut, world_out
 from world.services.worlds import world_create
