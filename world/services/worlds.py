@@ -27,7 +27,7 @@ from world.models import (
     World,
 )
 from world.selectors import character_resolve
-from world.services.integrity import conflict_on_integrity_error
+from world.services.conflicts import conflict_on_integrity_error
 
 TIME_DESCRIPTION_MAX = 500
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,64}$")
