@@ -13,8 +13,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from accounts.api.auth import router as auth_router
 from persistence.api import router as saves_router
-from world.api.auth import router as auth_router
 from world.api.building import router as build_router
 from world.api.interact import router as interact_router
 from world.api.missions import build_router as build_missions_router

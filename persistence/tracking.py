@@ -60,7 +60,7 @@ TRACKED_MODELS: dict[type[Model], WorldOf] = {
 # before they exist. Never exported, never a reason to export.
 TRANSIENT_MODELS: frozenset[str] = frozenset(
     {
-        "world.ApiToken",
+        "accounts.ApiToken",
         "world.Event",
         "world.InteractionSession",
         "world.ClockLease",

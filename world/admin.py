@@ -544,20 +544,6 @@ class RelationshipAdmin(WorldScopedAdmin):
     autocomplete_fields = ("source", "target")
 
 
-@admin.register(models.ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "user", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("revoked_at",)
-    search_fields = ("prefix", "user__username")
-    ordering = ("-created_at",)
-    list_select_related = ("user",)
-    readonly_fields = ("user", "prefix", "created_at", "last_used_at")
-    fields = ("user", "prefix", "created_at", "last_used_at", "revoked_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # tokens are issued at login; the clear token is never stored
-
-
 class MissionObjectiveInline(admin.TabularInline):
     model = models.MissionObjective
     extra = 0

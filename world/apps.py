@@ -7,8 +7,12 @@ class WorldConfig(AppConfig):
     verbose_name = "Worlds"
 
     def ready(self) -> None:
+        from accounts.selectors import character_source_register
         from world.db_triggers import install_triggers_after_migrate
         from world.games import signals as game_signals
+        from world.selectors import account_characters
+
+        character_source_register(account_characters)
 
         game_signals.connect()
         post_migrate.connect(install_triggers_after_migrate, sender=self, dispatch_uid="world_triggers")

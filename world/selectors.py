@@ -39,6 +39,12 @@ def world_get(*, slug: str) -> World:
 # Play: the caller's character and what it perceives.
 
 
+def account_characters(user_id: int) -> list[dict[str, str]]:
+    """The characters an account plays, for `/api/auth/me` (registered with accounts in WorldConfig.ready)."""
+    characters = Character.objects.filter(account_id=user_id).select_related("world").order_by("world__slug")
+    return [{"world": c.world.slug, "name": c.name} for c in characters]
+
+
 def play_character_get(*, user: AbstractBaseUser | AnonymousUser, world_slug: str) -> Character:
     """The caller's character in this world (one query): 404 for an unknown world, 403 before joining."""
     if not SLUG_PATTERN.match(world_slug):

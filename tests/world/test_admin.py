@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.services.tokens import token_issue
 from tests import factories
 from world import models
-from world.services.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
+from accounts.api.security import authenticated
 from world import selectors
 from world.api.building.common import builder_world
-from world.api.security import authenticated
 from world.exceptions import Invalid
 from world.games.models import ObjectiveKind
 from world.games.selectors import (

@@ -9,9 +9,9 @@ from django.http.response import HttpResponseBase
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from accounts.api.security import authenticated
 from world import selectors
 from world.api.contract import WorldSlug, error_responses
-from world.api.security import authenticated
 from world.live import stream
 from world.live.hub import db
 from world.models import Character, Item

@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
+from accounts.api.security import authenticated
 from world import selectors
-from world.api.security import authenticated
 from world.games.models import OfferStatus
 from world.games.selectors import offer_get, offer_list, offer_out
 from world.models import Character

@@ -55,7 +55,7 @@ def resume_point(request: HttpRequest, after: int | None) -> int | None:
 
 def still_authorized(request: HttpRequest) -> bool:
     """The caller's bearer token is still live, or its session still exists (logout deletes it)."""
-    from world.services.tokens import token_user
+    from accounts.services.tokens import token_user
 
     raw = getattr(request, "auth_token", None)
     if raw is not None:

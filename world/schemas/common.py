@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from ninja import Field, Schema
 from pydantic import AfterValidator
+
+from mudsite.errors import ErrorOut
+
+__all__ = ["ErrorOut", "Text"]
 
 
 def _no_nul(value: str) -> str:
@@ -16,11 +19,3 @@ def _no_nul(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(_no_nul)]
-
-
-class ErrorOut(Schema):
-    """Every error: a stable code, a human message, and details (e.g. candidates for an ambiguous name)."""
-
-    code: str = Field(examples=["not_found"])
-    message: str
-    details: dict[str, Any] = Field(default_factory=dict)

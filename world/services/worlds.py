@@ -11,6 +11,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services.tokens import token_revoke_all
 from persistence import facade
 from world.exceptions import Conflict, Forbidden, Invalid, NotFound
 from world.models import (
@@ -27,7 +28,6 @@ from world.models import (
 )
 from world.selectors import character_resolve
 from world.services.conflicts import conflict_on_integrity_error
-from world.services.tokens import token_revoke_all
 
 TIME_DESCRIPTION_MAX = 500
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,64}$")

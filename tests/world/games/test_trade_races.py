@@ -11,10 +11,10 @@ import threading
 import httpx
 import pytest
 
+from accounts.services.tokens import token_issue
 from tests import factories
 from world.games.models import Offer, OfferStatus
 from world.models import Character, Item
-from world.services.tokens import token_issue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
