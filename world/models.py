@@ -97,6 +97,20 @@ class World(models.Model):
             raise ValidationError(errors)
 
 
+# What a world holds besides its identity (slug, timestamps) and its links (start room, builders):
+# the one list the world file, the importer and purge (back to the defaults) all go through.
+WORLD_STATE_FIELDS = (
+    "name",
+    "description",
+    "conflict",
+    "safety_level",
+    "setup_complete",
+    "advanced_goap",
+    "game_time_ticks",
+    "time_descriptions",
+)
+
+
 def same_world_errors(instance: models.Model, world_id: int | None, fields: list[str]) -> dict[str, str]:
     """Form errors for links in `fields` that point into another world (the triggers' rule, said kindly)."""
     errors = {}
