@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.db.models import BigIntegerField, Max, Model, Value
 from django.db.models.functions import Greatest
@@ -26,6 +26,7 @@ from persistence.formats.mudsite import InvalidWorldFile, parse_document, valida
 from persistence.models import SaveState
 from world import models as w
 from world.services.worlds import world_empty
+from world.validation import tree_text_problem
 
 BATCH = 1000
 
@@ -59,7 +60,26 @@ def import_world_bytes(data: bytes, *, slug: str | None = None, replace: bool = 
     return import_world_document(document, slug=slug, replace=replace)
 
 
+def refuse_unstorable(document: dict[str, Any], *, slug: str | None) -> None:
+    """What the database or a later export could not hold is refused here, on every database alike."""
+    problem = tree_text_problem(document)
+    if problem:
+        raise ImportRejected(f"the file holds text that cannot be stored: it {problem}")
+    version = document.get("world_version") or 0
+    if not isinstance(version, int) or not 0 <= version < 2**63:
+        raise ImportRejected(f"world_version {version!r} is not a whole number below 2^63")
+    slug_field = w.World._meta.get_field("slug")
+    target = slug or (document.get("world") or {}).get("slug") or ""
+    try:
+        slug_field.run_validators(target)
+        if len(target) > (slug_field.max_length or 0):
+            raise ValidationError(f"at most {slug_field.max_length} characters")
+    except ValidationError as exc:
+        raise ImportRejected(f"slug {target[:80]!r} is not valid: {' '.join(exc.messages)}") from None
+
+
 def import_world_document(document: dict[str, Any], *, slug: str | None = None, replace: bool = False) -> w.World:
+    refuse_unstorable(document, slug=slug)
     try:
         with transaction.atomic():
             return _import(document, slug=slug, replace=replace)

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 
 from world.sheet import validate_sheet
+from world.validation import instance_errors
 
 SLUG_VALIDATOR = RegexValidator(r"^[a-z0-9-]+$", "Use lowercase letters, digits and hyphens only.")
 KEY_VALIDATOR = RegexValidator(r"^[A-Za-z0-9_]+$", "Use letters, digits and underscores only.")
@@ -84,13 +85,7 @@ class World(models.Model):
         return self.slug
 
     def clean(self) -> None:
-        errors = {}
-        if not isinstance(self.time_descriptions, dict):
-            errors["time_descriptions"] = "Give an object of hour (0-23) → text."
-        else:
-            bad = [k for k in self.time_descriptions if not str(k).isdigit() or not 0 <= int(k) <= 23]
-            if bad:
-                errors["time_descriptions"] = f"Hours must be 0-23, got {', '.join(map(str, bad))}."
+        errors = instance_errors(self)
         if self.start_room is not None and self.pk and self.start_room.world_id != self.pk:
             errors["start_room"] = "The start room must be a room of this world."
         if errors:
@@ -134,7 +129,7 @@ class WorldScoped(models.Model):
             for f in self._meta.concrete_fields
             if f.is_relation and f.name != "world" and hasattr(f.related_model, "world_id")
         ]
-        errors = same_world_errors(self, self.world_id, links)
+        errors = instance_errors(self) | same_world_errors(self, self.world_id, links)
         if errors:
             raise ValidationError(errors)
 
@@ -476,6 +471,11 @@ class FactionRole(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        errors = instance_errors(self)
+        if errors:
+            raise ValidationError(errors)
 
 
 class FactionMembership(models.Model):

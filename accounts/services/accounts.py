@@ -9,6 +9,7 @@ cache) so that the failure counts add up across them.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -28,6 +29,27 @@ from mudsite.errors import Conflict, Forbidden, Invalid, Throttled, Unauthentica
 
 # Set at API login: when this browser session's credentials were issued (a kick compares against it).
 SESSION_LOGIN_AT = "mudsite_login_at"
+
+
+class UsernameRules:
+    """How usernames are normalised and when one is taken. The project's one name rulebook lives in the
+    world app (world.validation: NFKC, confusables), which registers itself here from its AppConfig.ready(),
+    because accounts is the bottom layer and imports nothing above it. Until then: trim, case-insensitive."""
+
+    def __init__(self) -> None:
+        self.clean: Callable[[str], str] = str.strip
+        self.check_free: Callable[..., None] = self._iexact_free
+
+    @staticmethod
+    def _iexact_free(*, username: str) -> None:
+        if get_user_model().objects.filter(username__iexact=username).exists():
+            raise Conflict("That username is already taken.", code="username_taken", details={"username": username})
+
+    def register(self, *, clean: Callable[[str], str], check_free: Callable[..., None]) -> None:
+        self.clean, self.check_free = clean, check_free
+
+
+username_rules = UsernameRules()
 
 
 def _setting(name: str, default: int) -> int:
@@ -75,15 +97,14 @@ def account_register(*, username: str, password: str, ip: str = "") -> User:
     if throttle_count(key=_throttle_key("register", ip)) >= _setting("MUDSITE_REGISTER_LIMIT", 30):
         raise Throttled("You are creating accounts too quickly.", details={"retry_after_seconds": window})
     user_model = get_user_model()
-    username = username.strip()
+    username = username_rules.clean(username)
     candidate = user_model(username=username)
     try:
         user_model._meta.get_field("username").run_validators(username)
         validate_password(password, user=candidate)
     except ValidationError as exc:
         raise Invalid(" ".join(exc.messages), details={"errors": exc.messages}) from exc
-    if user_model.objects.filter(username__iexact=username).exists():
-        raise Conflict("That username is already taken.", code="username_taken", details={"username": username})
+    username_rules.check_free(username=username)
     try:
         with transaction.atomic():
             user = user_model.objects.create_user(username=username, password=password)

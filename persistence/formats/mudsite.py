@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from django.db.models.functions import Collate, Lower
 from persistence.formats.schema import FORMAT_NAME, FORMAT_VERSION, SECTIONS
 from world import models as w
 from world.sheet import sheet_errors
+
+logger = logging.getLogger(__name__)
 
 SCHEMA_PATH = Path(__file__).with_name("mudsite-world.schema.json")
 CHUNK_ROWS = 2000
@@ -399,9 +402,18 @@ def datetime_text(value: Any) -> Any:
     return value.isoformat()
 
 
+def json_column(value: str | bytes) -> Any:
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        # orjson refuses a lone surrogate escape that Django's json.dumps stored; the stdlib reads it,
+        # and dumps() below replaces it, so the world still exports.
+        return json.loads(value)
+
+
 def json_value(value: Any) -> Any:
     if isinstance(value, str | bytes):
-        return orjson.loads(value)
+        return json_column(value)
     return value
 
 
@@ -411,7 +423,7 @@ def converter_for(field: Any, nullable: bool) -> Callable[[Any], Any] | None:
     UUID objects (PostgreSQL), date-times naive (SQLite) or aware (PostgreSQL)."""
     kind = field.get_internal_type()
     if kind == "JSONField":
-        return json_value if nullable else orjson.loads
+        return json_value if nullable else json_column
     if kind == "UUIDField":
         return uuid_text if nullable or connection.vendor == "sqlite" else str
     if kind == "DateTimeField":
@@ -449,7 +461,35 @@ def section_rows(section: Section, world_id: int, ctx: ExportContext) -> Iterato
 
 
 def dumps(row: dict[str, Any]) -> bytes:
-    return orjson.dumps(row, option=ORJSON_OPTIONS)
+    try:
+        return orjson.dumps(row, option=ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        # A value the edge should have refused (a lone surrogate from before world.validation, or a raw
+        # SQL write) must not freeze the world's file for good: write it with U+FFFD and say so.
+        scrubbed = _unencodable_text_replaced(row)
+        REPLACED_TEXT.count += 1
+        logger.warning("export: replaced unencodable text in a row (uuid %s) with U+FFFD", row.get("uuid"))
+        return orjson.dumps(scrubbed, option=ORJSON_OPTIONS)
+
+
+@dataclass
+class ReplacedTextCounter:
+    """How many exported rows had unencodable text replaced in this process (a warning each)."""
+
+    count: int = 0
+
+
+REPLACED_TEXT = ReplacedTextCounter()
+
+
+def _unencodable_text_replaced(value: Any) -> Any:
+    if isinstance(value, str):
+        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in value)
+    if isinstance(value, dict):
+        return {_unencodable_text_replaced(k): _unencodable_text_replaced(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_unencodable_text_replaced(v) for v in value]
+    return value
 
 
 def write_world(

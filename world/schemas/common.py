@@ -7,15 +7,9 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 from mudsite.errors import ErrorOut
+from world.validation import schema_text
 
 __all__ = ["ErrorOut", "Text"]
 
-
-def _no_nul(value: str) -> str:
-    # PostgreSQL text cannot hold NUL; refuse it at the door rather than as a database error.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_no_nul)]
+# Text that may be stored and exported (world.validation.text_problem): a 422 otherwise.
+Text = Annotated[str, AfterValidator(schema_text)]
