@@ -15,6 +15,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from world.api.auth import router as auth_router
 from world.api.building import router as build_router
+from world.api.games import router as games_router
 from world.api.interact import router as interact_router
 from world.api.play import router as play_router
 from world.api.worlds import router as worlds_router
@@ -107,6 +108,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/auth", auth_router)
 api.add_router("/worlds/{world}/play/interact", interact_router)
 api.add_router("/worlds/{world}/play", play_router)
+api.add_router("/worlds/{world}/play", games_router)
 
 
 def unknown_api_path(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -59,6 +59,7 @@ TRANSIENT_MODELS: frozenset[str] = frozenset(
         "world.ApiToken",
         "world.Event",
         "world.InteractionSession",
+        "world.Violence",
     }
 )
 

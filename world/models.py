@@ -634,3 +634,6 @@ class InteractionSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.character_id} → {self.target_name}"
+
+
+from world.combat.models import Violence, ViolenceKind  # noqa: E402,F401  (the app registry sees them here)

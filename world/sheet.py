@@ -90,6 +90,7 @@ class Sheet(BaseModel):
     plan_queue: list[PlanStep] = Field(default_factory=list)
     ambition: Ambition | None = None
     lifetime_stats: dict[str, int | float] = Field(default_factory=dict)
+    yielded: bool = False  # combat: an NPC that yielded fights no more
 
 
 def sheet_errors(value: Any) -> list[str]:

@@ -8,7 +8,11 @@ from mudsite.api import api
 
 pytestmark = pytest.mark.django_db
 
-BODYLESS = {("post", "/api/auth/logout"), ("post", "/api/worlds/{world}/play/interact/cancel")}
+BODYLESS = {
+    ("post", "/api/auth/logout"),
+    ("post", "/api/worlds/{world}/play/interact/cancel"),
+    ("post", "/api/worlds/{world}/play/flee"),
+}
 
 
 def test_docs_page_renders(client):
