@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from accounts.api.auth import router as auth_router
 from persistence.api import router as saves_router
 from world.api.building import router as build_router
+from world.api.games import router as games_router
 from world.api.interact import router as interact_router
 from world.api.missions import build_router as build_missions_router
 from world.api.missions import play_router as missions_router
@@ -38,6 +39,7 @@ api.add_router("/worlds/{world}/play/interact", interact_router)
 api.add_router("/worlds/{world}/play/offers", trade_router)
 api.add_router("/worlds/{world}/play/missions", missions_router)
 api.add_router("/worlds/{world}/play", play_router)
+api.add_router("/worlds/{world}/play", games_router)
 api.add_router("/saves", saves_router)
 
 

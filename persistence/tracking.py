@@ -66,6 +66,7 @@ TRANSIENT_MODELS: frozenset[str] = frozenset(
         "world.ClockLease",
         "world.Offer",
         "world.OfferItem",
+        "world.Violence",
     }
 )
 

@@ -640,5 +640,6 @@ class InteractionSession(models.Model):
 
 # The world clock and the game systems keep their rows in their own modules; imported here so the
 # app registry sees them.
+from world.combat.models import Violence, ViolenceKind  # noqa: E402, F401
 from world.games.models import Mission, MissionObjective, Offer, OfferItem  # noqa: E402, F401
 from world.simulation.models import ClockLease, DailyDuty, WorldClock  # noqa: E402, F401

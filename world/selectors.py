@@ -22,6 +22,7 @@ from world.models import (
     ItemTemplate,
     Relationship,
     Room,
+    Violence,
     World,
 )
 from world.simulation.gametime import game_time, room_is_external
@@ -452,3 +453,11 @@ def faction_detail(*, faction: Faction) -> Faction:
         .prefetch_related("ranks", "roles", "memberships__character", "memberships__rank", "memberships__role")
         .get(pk=faction.pk)
     )
+
+
+def violence_recent(*, room: Room, after: int | None = None) -> list[Violence]:
+    """The violence log of a room, oldest first: who attacked, yielded, died or fled here (NPC autonomy reads it)."""
+    rows = Violence.objects.filter(room=room).select_related("attacker", "target")
+    if after is not None:
+        rows = rows.filter(id__gt=after)
+    return list(rows.order_by("id"))

@@ -94,6 +94,7 @@ class Sheet(BaseModel):
     # action last ran (rules below priority 80 fire at most once a game day each).
     sleeping_ticks: int = Field(default=0, ge=0, le=100)
     cooldowns: dict[str, int] = Field(default_factory=dict)
+    yielded: bool = False  # combat: an NPC that yielded fights no more
 
 
 def sheet_errors(value: Any) -> list[str]:

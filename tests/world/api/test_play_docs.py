@@ -14,6 +14,7 @@ BODYLESS = {
     # Answering an offer or a mission names it in the path; there is nothing else to send.
     *(("post", f"/api/worlds/{{world}}/play/offers/{{offer_id}}/{verb}") for verb in ("accept", "decline", "cancel")),
     *(("post", f"/api/worlds/{{world}}/play/missions/{{mission_id}}/{verb}") for verb in ("accept", "abandon")),
+    ("post", "/api/worlds/{world}/play/flee"),
 }
 
 
