@@ -63,6 +63,11 @@ class World(models.Model):
     )
     advanced_goap = models.BooleanField(default=False)
     game_time_ticks = models.PositiveBigIntegerField(default=0)
+    offer_ttl_seconds = models.PositiveIntegerField(
+        default=300,
+        validators=[MinValueValidator(1), MaxValueValidator(86400)],
+        help_text="How long a trade offer stands.",
+    )
     time_descriptions = models.JSONField(default=dict, blank=True, help_text="Hour (0-23) → text.")
     builders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="built_worlds")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -85,6 +90,20 @@ class World(models.Model):
             errors["start_room"] = "The start room must be a room of this world."
         if errors:
             raise ValidationError(errors)
+
+
+# What a world holds besides its identity (slug, timestamps) and its links (start room, builders):
+# the one list the world file, the importer and purge (back to the defaults) all go through.
+WORLD_STATE_FIELDS = (
+    "name",
+    "description",
+    "conflict",
+    "safety_level",
+    "setup_complete",
+    "advanced_goap",
+    "game_time_ticks",
+    "time_descriptions",
+)
 
 
 def same_world_errors(instance: models.Model, world_id: int | None, fields: list[str]) -> dict[str, str]:
@@ -544,23 +563,6 @@ class Relationship(WorldScoped):
 # Transient rows: never part of a world file, never trigger an export.
 
 
-class ApiToken(models.Model):
-    """A bearer token. Only its SHA-256 is stored; the clear token is shown once, at login."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    prefix = models.CharField(max_length=8, editable=False, help_text="First characters, to tell tokens apart.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}… ({self.user_id})"
-
-
 class EventKind(models.TextChoices):
     SAY = "say", "Say"
     TELL = "tell", "Tell"
@@ -634,3 +636,10 @@ class InteractionSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.character_id} → {self.target_name}"
+
+
+# The world clock and the game systems keep their rows in their own modules; imported here so the
+# app registry sees them.
+from world.combat.models import Violence, ViolenceKind  # noqa: E402, F401
+from world.games.models import Mission, MissionObjective, Offer, OfferItem  # noqa: E402, F401
+from world.simulation.models import ClockLease, DailyDuty, WorldClock  # noqa: E402, F401

@@ -101,6 +101,16 @@ def character_move(*, character: Character, exit_name: str) -> Exit:
     """Move through the named exit. Both rooms see it; the world is saved (TinyMUD never saved moves)."""
     origin = character_room(character=character)
     exit_ = exit_resolve(exits=room_exits(room=origin), query=exit_name)
+    character_pass(character=character, exit_=exit_)
+    return exit_
+
+
+@transaction.atomic
+def character_pass(*, character: Character, exit_: Exit) -> None:
+    """Move through an exit of the character's room (already chosen), with the lock check and the events."""
+    origin = character_room(character=character)
+    if exit_.source_id != origin.pk:
+        raise Invalid(f"The {exit_.name} is not in this room.", code="not_here")
     if not exit_allows(exit_=exit_, character=character):
         raise Forbidden(f"The {exit_.name} is locked. You are not permitted to pass.", code="locked")
     destination = exit_.destination
@@ -117,4 +127,3 @@ def character_move(*, character: Character, exit_name: str) -> Exit:
     events.add(recipients=[character.pk], kind=EventKind.MOVE, actor=character.name, text=own_text, data=data)
     events.write()
     facade.save_world(character.world)
-    return exit_

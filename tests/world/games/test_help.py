@@ -1,0 +1,34 @@
+"""Help is generated from the API's own metadata: every operation has a line; roles filter it."""
+
+from __future__ import annotations
+
+import pytest
+
+from mudsite.api import api
+from world.api.games import help_lines
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_operation_has_a_help_line():
+    paths = api.get_openapi_schema()["paths"]
+    operations = {(m.upper(), p) for p, methods in paths.items() for m in methods}
+    lines = {(line["method"], line["path"]): line for line in help_lines()}
+    assert operations == set(lines)
+    missing = [key for key, line in lines.items() if not line["summary"].strip()]
+    assert not missing, f"operations without a help summary: {missing}"
+
+
+def test_player_sees_play_not_build(tiny_world, alice):
+    response = alice.get("help")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    roles = {o["role"] for o in body["operations"]}
+    assert "builder" not in roles and "staff" not in roles
+    assert any(o["path"].endswith("/play/attack") for o in body["operations"])
+
+
+def test_builder_sees_build_operations(tiny_world, alice):
+    tiny_world.world.builders.add(tiny_world.player.account)
+    body = alice.get("help").json()
+    assert "builder" in body["roles"] and any(o["role"] == "builder" for o in body["operations"])
