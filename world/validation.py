@@ -172,13 +172,13 @@ def character_name_check_free(*, world_id: int, name: str, exclude_id: int | Non
     others = Character.objects.filter(world_id=world_id)
     if exclude_id is not None:
         others = others.exclude(pk=exclude_id)
-    name_check_free(name, existing=others.values_list("name", flat=True).iterator(), what="name")
+    name_check_free(name, existing=others.values_list("name", flat=True), what="name")
 
 
 def username_check_free(*, username: str) -> None:
     from django.contrib.auth import get_user_model
 
-    names = get_user_model().objects.values_list("username", flat=True).iterator()
+    names = get_user_model().objects.values_list("username", flat=True)
     name_check_free(username, existing=names, what="username", code_prefix="username")
 
 
