@@ -55,5 +55,5 @@ class ResetConfirmIn(Schema):
     new_password: str = Field(min_length=1, max_length=1024)
 
 
-class MessageOut(Schema):
+class ResetRequestedOut(Schema):
     message: str

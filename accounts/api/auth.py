@@ -13,11 +13,11 @@ from accounts.schemas import (
     AccountOut,
     CredentialsIn,
     LoginOut,
-    MessageOut,
     PasswordChangeIn,
     PasswordChangeOut,
     ResetCodeOut,
     ResetConfirmIn,
+    ResetRequestedOut,
     ResetRequestIn,
 )
 from accounts.selectors import account_out
@@ -110,7 +110,7 @@ def password_reset_code(request: HttpRequest, payload: ResetRequestIn) -> Status
 
 @router.post(
     "/password-reset",
-    response={202: MessageOut, 422: ErrorOut, 429: ErrorOut},
+    response={202: ResetRequestedOut, 422: ErrorOut, 429: ErrorOut},
     summary="Mail a password reset code",
 )
 def password_reset(request: HttpRequest, payload: ResetRequestIn) -> Status[dict[str, Any]]:
