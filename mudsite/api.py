@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from persistence.api import router as saves_router
 from world.api.auth import router as auth_router
 from world.api.building import router as build_router
 from world.api.games import router as games_router
@@ -26,8 +27,14 @@ logger = logging.getLogger(__name__)
 api = NinjaAPI(
     title="mudsite", version="1", description="Play and build text worlds. Errors: {code, message, details}."
 )
+# Order matters where prefixes overlap: Django tries the URL patterns in the order they are mounted.
 api.add_router("/worlds", worlds_router)
 api.add_router("/worlds/{world}/build", build_router)
+api.add_router("/auth", auth_router)
+api.add_router("/worlds/{world}/play/interact", interact_router)
+api.add_router("/worlds/{world}/play", play_router)
+api.add_router("/worlds/{world}/play", games_router)
+api.add_router("/saves", saves_router)
 
 
 def envelope(request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
@@ -105,17 +112,6 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return envelope(request, 500, "server_error", "Something went wrong on the server; it has been logged.")
 
 
-api.add_router("/auth", auth_router)
-api.add_router("/worlds/{world}/play/interact", interact_router)
-api.add_router("/worlds/{world}/play", play_router)
-api.add_router("/worlds/{world}/play", games_router)
-
-
 def unknown_api_path(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any /api/ URL no operation matches: the envelope, not Django's HTML 404 page."""
     return envelope(request, 404, "not_found", f"No API endpoint at {request.path}.")
-
-
-from persistence.api import router as saves_router  # noqa: E402  (routers come after the handlers)
-
-api.add_router("/saves", saves_router)

@@ -9,15 +9,10 @@ from persistence.exporter import ExportResult
 from persistence.facade import SaveStats, flush_all_saves, get_save_stats, write_world_copy
 from world.api.security import authenticated
 from world.exceptions import Forbidden
+from world.schemas.common import ErrorOut
 from world.selectors import world_get
 
 router = Router(tags=["saves"], auth=authenticated)
-
-
-class Error(Schema):
-    code: str
-    message: str
-    details: dict
 
 
 class ExportResultOut(Schema):
@@ -53,14 +48,14 @@ def result_out(result: ExportResult) -> ExportResultOut:
     )
 
 
-@router.get("", response={200: SaveStats, 401: Error, 403: Error}, summary="Save statistics")
+@router.get("", response={200: SaveStats, 401: ErrorOut, 403: ErrorOut}, summary="Save statistics")
 def saves_stats(request: HttpRequest):
     """Per world and in total, from the database (every worker reports the same numbers)."""
     require_staff(request)
     return get_save_stats()
 
 
-@router.post("/flush", response={200: FlushOut, 401: Error, 403: Error, 404: Error}, summary="Flush now")
+@router.post("/flush", response={200: FlushOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Flush now")
 def saves_flush(request: HttpRequest, world: str | None = None, everything: bool = False):
     """Export now every world with unsaved changes (or one `world`, or `everything`)."""
     require_staff(request)
@@ -72,7 +67,7 @@ def saves_flush(request: HttpRequest, world: str | None = None, everything: bool
 
 @router.get(
     "/{world}/export",
-    response={200: None, 401: Error, 403: Error, 404: Error},
+    response={200: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Download a world's current export",
 )
 def saves_download(request: HttpRequest, world: str):

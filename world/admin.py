@@ -6,13 +6,72 @@ so its query count does not grow with the number of rows.
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django_jsonform.forms.fields import JSONFormField
 
-from world import models
+from world import maps, models
+from world.exceptions import WorldError
+from world.services.templates import item_spawn
+from world.services.worlds import character_teleport
+
+
+def one_world_of(queryset: QuerySet) -> models.World | None:
+    worlds = set(queryset.values_list("world", flat=True).distinct())
+    return models.World.objects.get(pk=worlds.pop()) if len(worlds) == 1 else None
+
+
+def action_page(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet,
+    *,
+    form: forms.Form,
+    action: str,
+    title: str,
+    intro: str,
+    submit_label: str,
+) -> TemplateResponse:
+    """The intermediate page of an admin action that needs a choice (a room, a template) before it runs."""
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "opts": modeladmin.opts,
+        "title": title,
+        "intro": intro,
+        "form": form,
+        "media": modeladmin.media + form.media,
+        "queryset": queryset,
+        "action": action,
+        "submit_label": submit_label,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/world/action_form.html", context)
+
+
+class MoveCharactersForm(forms.Form):
+    room = forms.ModelChoiceField(
+        queryset=models.Room.objects.all(),
+        widget=AutocompleteSelect(models.Character._meta.get_field("room"), admin.site),
+        help_text="A room of the same world.",
+    )
+
+
+class SpawnTemplateForm(forms.Form):
+    template = forms.ModelChoiceField(
+        queryset=models.ItemTemplate.objects.all(),
+        widget=AutocompleteSelect(models.Item._meta.get_field("template"), admin.site),
+    )
+    count = forms.IntegerField(min_value=1, max_value=50, initial=1, help_text="Items per room (1-50).")
 
 
 class WorldScopedAdmin(admin.ModelAdmin):
@@ -83,6 +142,45 @@ class WorldAdmin(admin.ModelAdmin):
         ("History", {"fields": ("created_at", "updated_at")}),
     )
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.map_view)
+        return [path("<int:world_id>/map/", view, name="world_world_map"), *super().get_urls()]
+
+    def map_view(self, request: HttpRequest, world_id: int) -> HttpResponse:
+        world = self.get_object(request, str(world_id))
+        if world is None:
+            raise Http404("No such world.")
+        if not self.has_view_permission(request, world):
+            raise PermissionDenied
+        try:
+            radius = int(request.GET["radius"]) if request.GET.get("radius") else None
+        except ValueError:
+            radius = None
+        world_map = maps.world_map_read(
+            world=world,
+            center_key=request.GET.get("room") or None,
+            radius=radius,
+            whole_world=request.GET.get("full") == "1",
+        )
+        room_url = {room.id: reverse("admin:world_room_change", args=[room.id]) for room in world_map.rooms}
+        svg, map_error = "", ""
+        try:
+            svg = maps.world_map_svg(world_map, room_url=room_url)
+        except maps.MapUnavailable as exc:
+            map_error = str(exc)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Map of {world.name} ({world.slug})",
+            "world": world,
+            "world_map": world_map,
+            "svg": svg,
+            "map_error": map_error,
+            "max_radius": maps.MAX_RADIUS,
+            "default_radius": maps.DEFAULT_RADIUS,
+        }
+        return TemplateResponse(request, "admin/world/world/map.html", context)
+
     def get_fieldsets(self, request: HttpRequest, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         return fieldsets if obj is not None else [fs for fs in fieldsets if fs[0] not in ("Counts", "History")]
@@ -125,6 +223,32 @@ class RoomAdmin(WorldScopedAdmin):
     autocomplete_fields = ("faction", "owner")
     readonly_fields = ("uuid",)
     inlines = (ExitInline, FloorItemInline, CharacterPresentInline)
+    actions = ("spawn_template",)
+
+    @admin.action(description="Spawn an item template into the chosen rooms", permissions=["change"])
+    def spawn_template(self, request: HttpRequest, queryset: QuerySet[models.Room]) -> HttpResponse | None:
+        world = one_world_of(queryset)
+        if world is None:
+            self.message_user(request, "Choose rooms of one world.", messages.ERROR)
+            return None
+        form = SpawnTemplateForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            template = form.cleaned_data["template"]
+            if template.world_id != world.pk:
+                form.add_error("template", f"Choose a template of {world.slug}.")
+            else:
+                rooms = list(queryset)
+                with transaction.atomic():
+                    for room in rooms:
+                        for _ in range(form.cleaned_data["count"]):
+                            item_spawn(world=world, template=template, room=room)
+                total = len(rooms) * form.cleaned_data["count"]
+                self.message_user(request, f"Spawned {total} × {template.name} in {len(rooms)} room(s).")
+                return None
+        return action_page(
+            self, request, queryset, form=form, action="spawn_template", title="Spawn a template",
+            intro=f"Spawn items of a template of {world.slug} into these rooms:", submit_label="Spawn",
+        )  # fmt: skip
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[models.Room]:
         return super().get_queryset(request).annotate(_exits=Count("exits", distinct=True))
@@ -134,8 +258,90 @@ class RoomAdmin(WorldScopedAdmin):
         return room._exits  # type: ignore[attr-defined]
 
 
+COMMON_RELATIONSHIP_LABELS = ("friend", "ally", "family", "apprentice", "employee", "guard")
+
+
+def world_character_choices(world_id: int | None) -> list[dict[str, object]]:
+    if world_id is None:
+        return []
+    rows = models.Character.objects.filter(world_id=world_id).order_by("name").values_list("pk", "name", "is_npc")
+    return [{"title": f"{name} (NPC)" if is_npc else name, "value": pk} for pk, name, is_npc in rows]
+
+
+def world_relationship_labels(world_id: int | None) -> list[str]:
+    used = (
+        models.Relationship.objects.filter(world_id=world_id).values_list("label", flat=True).distinct()
+        if world_id is not None
+        else []
+    )
+    return sorted({*COMMON_RELATIONSHIP_LABELS, *used})
+
+
+class ExitLockForm(forms.ModelForm):
+    """Exit locks picked by name: the characters who may pass, and relationship rules ("whoever is an
+    apprentice of Captain Mara"), never typed as raw ids. The pickers list the exit's own world."""
+
+    lock_allow_ids = JSONFormField(schema={}, required=False, label="Characters allowed through")
+    lock_allow_relationships = JSONFormField(schema={}, required=False, label="Relationship rules")
+
+    class Meta:
+        model = models.Exit
+        fields = (
+            "world",
+            "source",
+            "destination",
+            "name",
+            "kind",
+            "is_locked",
+            "lock_allow_ids",
+            "lock_allow_relationships",
+        )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        world_id = self.instance.world_id
+        people = world_character_choices(world_id)
+        character = {"type": "integer", "title": "character", "choices": people} if people else {"type": "integer"}
+        self.fields["lock_allow_ids"].widget.schema = {
+            "type": "array",
+            "title": "Characters allowed through",
+            "items": character,
+        }
+        self.fields["lock_allow_relationships"].widget.schema = {
+            "type": "array",
+            "title": "Whoever has this relationship towards this character passes",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "type": {"type": "string", "title": "relationship", "choices": world_relationship_labels(world_id)},
+                    "to": {**character, "title": "towards"},
+                },
+                "required": ["type", "to"],
+            },
+        }
+        if world_id is None:
+            for name in ("lock_allow_ids", "lock_allow_relationships"):
+                self.fields[name].help_text = "Save the exit first; then pick the characters of its world here."
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        world = cleaned.get("world")
+        world_id = world.pk if world is not None else self.instance.world_id
+        allowed = {choice["value"] for choice in world_character_choices(world_id)}
+        chosen = list(cleaned.get("lock_allow_ids") or [])
+        chosen += [rule.get("to") for rule in cleaned.get("lock_allow_relationships") or [] if isinstance(rule, dict)]
+        strangers = [pk for pk in chosen if pk not in allowed]
+        if strangers:
+            raise forms.ValidationError("Pick characters of this exit's world only.")
+        cleaned["lock_allow_ids"] = cleaned.get("lock_allow_ids") or []
+        cleaned["lock_allow_relationships"] = cleaned.get("lock_allow_relationships") or []
+        return cleaned
+
+
 @admin.register(models.Exit)
 class ExitAdmin(WorldScopedAdmin):
+    form = ExitLockForm
+    actions = ("lock_exits", "unlock_exits")
     list_display = ("name", "kind", "source", "destination", "is_locked", "world")
     list_filter = ("world", "kind", "is_locked")
     search_fields = ("name", "source__key", "destination__key")
@@ -143,6 +349,23 @@ class ExitAdmin(WorldScopedAdmin):
     list_select_related = ("world", "source", "destination")
     autocomplete_fields = ("source", "destination")
     readonly_fields = ("uuid",)
+
+    @admin.action(description="Lock the chosen exits", permissions=["change"])
+    def lock_exits(self, request: HttpRequest, queryset: QuerySet[models.Exit]) -> None:
+        self._set_locked(request, queryset, locked=True)
+
+    @admin.action(description="Unlock the chosen exits", permissions=["change"])
+    def unlock_exits(self, request: HttpRequest, queryset: QuerySet[models.Exit]) -> None:
+        self._set_locked(request, queryset, locked=False)
+
+    def _set_locked(self, request: HttpRequest, queryset: QuerySet[models.Exit], *, locked: bool) -> None:
+        changed = 0
+        for exit_ in queryset.filter(is_locked=not locked):
+            exit_.is_locked = locked
+            exit_.save(update_fields=["is_locked"])  # one save per row: the save signal marks its world dirty
+            changed += 1
+        word = "Locked" if locked else "Unlocked"
+        self.message_user(request, f"{word} {changed} exit{'s' if changed != 1 else ''}.", messages.SUCCESS)
 
 
 class InventoryInline(admin.TabularInline):
@@ -172,6 +395,31 @@ class CharacterAdmin(WorldScopedAdmin):
     autocomplete_fields = ("account", "room", "home_bed", "equipped_weapon")
     readonly_fields = ("uuid", "created_at")
     inlines = (InventoryInline, MembershipInline)
+    actions = ("move_characters",)
+
+    @admin.action(description="Move the chosen characters to a room", permissions=["change"])
+    def move_characters(self, request: HttpRequest, queryset: QuerySet[models.Character]) -> HttpResponse | None:
+        world = one_world_of(queryset)
+        if world is None:
+            self.message_user(request, "Choose characters of one world.", messages.ERROR)
+            return None
+        form = MoveCharactersForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            room = form.cleaned_data["room"]
+            try:
+                with transaction.atomic():
+                    for character in queryset:
+                        character_teleport(world=world, character=character, room=room)
+            except WorldError as exc:
+                form.add_error("room", exc.message)
+            else:
+                self.message_user(request, f"Moved {queryset.count()} character(s) to {room.name}.")
+                return None
+        return action_page(
+            self, request, queryset, form=form, action="move_characters", title="Move characters",
+            intro=f"Move these characters of {world.slug} to a room:", submit_label="Move",
+        )  # fmt: skip
+
     fieldsets = (
         (None, {"fields": ("world", "name", "is_npc", "account", "description", "room", "home_bed")}),
         ("Needs", {"fields": ("hunger", "thirst", "socialization", "sleep", "safety", "currency")}),

@@ -345,6 +345,23 @@ def room_list(*, world: World, search: str = "") -> QuerySet[Room]:
     return rooms.order_by("key")
 
 
+def world_list() -> QuerySet[World]:
+    return World.objects.order_by("slug")
+
+
+def world_builder_names(*, world: World) -> list[str]:
+    return sorted(world.builders.values_list("username", flat=True), key=str.casefold)
+
+
+def lock_character_names(*, exits: list[Exit]) -> dict[int, str]:
+    """Names of the characters the locks of these exits name (allow lists and relationship rules)."""
+    locked = [e for e in exits if e.is_locked]
+    ids = {i for e in locked for i in e.lock_allow_ids} | {
+        r.get("to") for e in locked for r in e.lock_allow_relationships
+    }
+    return dict(Character.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+
+
 def room_detail(*, room: Room) -> Room:
     exits = Exit.objects.select_related("source", "destination")
     return (
@@ -357,6 +374,33 @@ def room_detail(*, room: Room) -> Room:
         )
         .get(pk=room.pk)
     )
+
+
+def character_detail(*, character: Character) -> Character:
+    """One character with what the build API shows of it: relationships both ways and factions."""
+    return (
+        Character.objects.select_related("room")
+        .prefetch_related(
+            Prefetch("relationships_out", queryset=Relationship.objects.select_related("target")),
+            Prefetch("relationships_in", queryset=Relationship.objects.select_related("source")),
+            "memberships__faction",
+        )
+        .get(pk=character.pk)
+    )
+
+
+def npc_get_exact(*, world: World, name: str) -> Character:
+    """An NPC by its exact name (any case), for deletions, where a fuzzy match would be too bold."""
+    npc = Character.objects.filter(world=world, is_npc=True, name__iexact=name.strip()).first()
+    if npc is None:
+        raise NotFound(f"NPC '{name}' not found.", details={"name": name})
+    return npc
+
+
+def relationships_between(*, characters: list[Character]) -> list[dict[str, str]]:
+    ids = [c.pk for c in characters]
+    rows = Relationship.objects.filter(source_id__in=ids, target_id__in=ids).select_related("source", "target")
+    return [{"source": r.source.name, "type": r.label, "target": r.target.name} for r in rows]
 
 
 def exit_get(*, world: World, uuid: Any) -> Exit:

@@ -6,7 +6,7 @@ from django.core.management import CommandError, call_command
 
 from tests import factories
 from world import models
-from world.integrity import world_problems
+from world.consistency import world_problems
 from world.services.demo import DEMO_SLUG
 
 pytestmark = pytest.mark.django_db

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from world import selectors
+from world.api.contract import WorldSlug, error_responses
 from world.api.security import authenticated
 from world.models import Character, Item
-from world.schemas.common import ErrorOut
 from world.schemas.play import (
     EventsOut,
     GestureIn,
@@ -34,11 +34,11 @@ from world.services import characters, items, movement, speech
 
 router = Router(tags=["play"], auth=authenticated)
 
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
-def me_in(request: HttpRequest, world: str) -> Character:
-    return selectors.play_character_get(user=request.auth, world_slug=world)  # type: ignore[attr-defined]
+def me_in(request: HttpRequest, world_slug: str) -> Character:
+    return selectors.play_character_get(user=request.auth, world_slug=world_slug)  # type: ignore[attr-defined]
 
 
 def speech_out(result: speech.SpeechResult) -> dict[str, Any]:
@@ -54,37 +54,37 @@ def item_action_out(character: Character, item: Item, message: str) -> dict[str,
 
 
 @router.post("/join", response={201: SheetOut, **ERRORS}, summary="Create your character in this world")
-def join(request: HttpRequest, world: Path[str], payload: JoinIn) -> Status[dict[str, Any]]:
+def join(request: HttpRequest, world_slug: WorldSlug, payload: JoinIn) -> Status[dict[str, Any]]:
     """One character per account per world, placed in the world's start room. Names: 2-32 characters, unique."""
-    world_row = selectors.world_get(slug=world)
+    world_row = selectors.world_get(slug=world_slug)
     character = characters.character_join(
         user=request.auth,  # type: ignore[attr-defined]
         world=world_row,
         name=payload.name,
         description=payload.description,
     )
-    character = selectors.play_character_get(user=request.auth, world_slug=world)  # type: ignore[attr-defined]
+    character = selectors.play_character_get(user=request.auth, world_slug=world_slug)  # type: ignore[attr-defined]
     return Status(201, selectors.character_sheet(character=character))
 
 
 @router.get("/look", response={200: LookOut, **ERRORS}, summary="Look around")
-def look(request: HttpRequest, world: Path[str]) -> dict[str, Any]:
+def look(request: HttpRequest, world_slug: WorldSlug) -> dict[str, Any]:
     """Your room, its exits, who else is here and what lies on the floor."""
-    return selectors.room_look(character=me_in(request, world))
+    return selectors.room_look(character=me_in(request, world_slug))
 
 
 @router.get("/look/{target}", response={200: LookAtOut, **ERRORS}, summary="Look at someone or something")
-def look_at(request: HttpRequest, world: Path[str], target: str) -> dict[str, Any]:
+def look_at(request: HttpRequest, world_slug: WorldSlug, target: str) -> dict[str, Any]:
     """Players (yourself included), then NPCs, then items here or carried, then exits. Names are fuzzy:
     exact, case-insensitive, unique prefix, unique substring; ambiguity is 409 with the candidates."""
-    return selectors.look_at(character=me_in(request, world), target=target)
+    return selectors.look_at(character=me_in(request, world_slug), target=target)
 
 
 @router.post("/move", response={200: MoveOut, **ERRORS}, summary="Move through a door, stairs or portal")
-def move(request: HttpRequest, world: Path[str], payload: MoveIn) -> dict[str, Any]:
+def move(request: HttpRequest, world_slug: WorldSlug, payload: MoveIn) -> dict[str, Any]:
     """Locked exits let through the characters they list or whoever has the named relationship (403 otherwise).
     Both rooms see the move. Returns the new room as `look` does."""
-    character = me_in(request, world)
+    character = me_in(request, world_slug)
     exit_ = movement.character_move(character=character, exit_name=payload.exit)
     view = selectors.room_look(character=character)
     view["message"] = movement.move_message(exit_) + "\n" + view["message"]
@@ -92,89 +92,89 @@ def move(request: HttpRequest, world: Path[str], payload: MoveIn) -> dict[str, A
 
 
 @router.post("/say", response={200: SpeechOut, **ERRORS}, summary="Say something to the room")
-def say(request: HttpRequest, world: Path[str], payload: SayIn) -> dict[str, Any]:
+def say(request: HttpRequest, world_slug: WorldSlug, payload: SayIn) -> dict[str, Any]:
     """Everyone here hears it (you too). NPCs addressed in `to`, or named in the text, answer."""
-    result = speech.speech_say(character=me_in(request, world), text=payload.text, to=payload.to)
+    result = speech.speech_say(character=me_in(request, world_slug), text=payload.text, to=payload.to)
     return speech_out(result)
 
 
 @router.post("/tell", response={200: SpeechOut, **ERRORS}, summary="Speak to one character, in public")
-def tell(request: HttpRequest, world: Path[str], payload: TargetTextIn) -> dict[str, Any]:
-    result = speech.speech_tell(character=me_in(request, world), target=payload.target, text=payload.text)
+def tell(request: HttpRequest, world_slug: WorldSlug, payload: TargetTextIn) -> dict[str, Any]:
+    result = speech.speech_tell(character=me_in(request, world_slug), target=payload.target, text=payload.text)
     return speech_out(result)
 
 
 @router.post("/whisper", response={200: SpeechOut, **ERRORS}, summary="Whisper to one character")
-def whisper(request: HttpRequest, world: Path[str], payload: TargetTextIn) -> dict[str, Any]:
+def whisper(request: HttpRequest, world_slug: WorldSlug, payload: TargetTextIn) -> dict[str, Any]:
     """Only you and the target see it; an NPC whispers its answer back to you alone."""
-    result = speech.speech_whisper(character=me_in(request, world), target=payload.target, text=payload.text)
+    result = speech.speech_whisper(character=me_in(request, world_slug), target=payload.target, text=payload.text)
     return speech_out(result)
 
 
 @router.post("/gesture", response={200: SpeechOut, **ERRORS}, summary="Gesture (emote)")
-def gesture(request: HttpRequest, world: Path[str], payload: GestureIn) -> dict[str, Any]:
+def gesture(request: HttpRequest, world_slug: WorldSlug, payload: GestureIn) -> dict[str, Any]:
     """'wave' → 'You wave.' / 'Alice waves.'; with a target, '… to Bob.'; a targeted NPC reacts."""
-    result = speech.speech_gesture(character=me_in(request, world), verb=payload.verb, target=payload.target)
+    result = speech.speech_gesture(character=me_in(request, world_slug), verb=payload.verb, target=payload.target)
     return speech_out(result)
 
 
 @router.get("/me", response={200: SheetOut, **ERRORS}, summary="Your character sheet")
-def sheet(request: HttpRequest, world: Path[str]) -> dict[str, Any]:
+def sheet(request: HttpRequest, world_slug: WorldSlug) -> dict[str, Any]:
     """Name, description, needs, currency, the 8 inventory slots and relationships."""
-    return selectors.character_sheet(character=me_in(request, world))
+    return selectors.character_sheet(character=me_in(request, world_slug))
 
 
 @router.patch("/me", response={200: SheetOut, **ERRORS}, summary="Rename or describe your character")
-def sheet_update(request: HttpRequest, world: Path[str], payload: SheetPatchIn) -> dict[str, Any]:
+def sheet_update(request: HttpRequest, world_slug: WorldSlug, payload: SheetPatchIn) -> dict[str, Any]:
     """Names stay unique in the world (409); descriptions are at most 300 characters (422)."""
     character = characters.character_update(
-        character=me_in(request, world), name=payload.name, description=payload.description
+        character=me_in(request, world_slug), name=payload.name, description=payload.description
     )
     return selectors.character_sheet(character=character)
 
 
 @router.get("/inventory", response={200: InventoryOut, **ERRORS}, summary="What you carry")
-def inventory(request: HttpRequest, world: Path[str]) -> dict[str, Any]:
-    slots = selectors.inventory_slots(character=me_in(request, world))
+def inventory(request: HttpRequest, world_slug: WorldSlug) -> dict[str, Any]:
+    slots = selectors.inventory_slots(character=me_in(request, world_slug))
     lines = [f"{s['label']}: {s['item']['name'] if s['item'] else '[empty]'}" for s in slots]
     return {"slots": slots, "message": "\n".join(lines)}
 
 
 @router.post("/take", response={200: ItemActionOut, **ERRORS}, summary="Pick something up")
-def take(request: HttpRequest, world: Path[str], payload: ItemIn) -> dict[str, Any]:
+def take(request: HttpRequest, world_slug: WorldSlug, payload: ItemIn) -> dict[str, Any]:
     """Stowed by size (large → slots 6-7, small → 2-5), else in a hand (right, then left).
     Immovable items can't be carried (409); a full inventory is 409."""
-    character = me_in(request, world)
+    character = me_in(request, world_slug)
     item = items.item_take(character=character, item_name=payload.item)
     return item_action_out(character, item, f"You pick up the {item.name}.")
 
 
 @router.post("/drop", response={200: ItemActionOut, **ERRORS}, summary="Drop something you carry")
-def drop(request: HttpRequest, world: Path[str], payload: ItemIn) -> dict[str, Any]:
-    character = me_in(request, world)
+def drop(request: HttpRequest, world_slug: WorldSlug, payload: ItemIn) -> dict[str, Any]:
+    character = me_in(request, world_slug)
     item = items.item_drop(character=character, item_name=payload.item)
     return item_action_out(character, item, f"You drop the {item.name}.")
 
 
 @router.post("/give", response={200: ItemActionOut, **ERRORS}, summary="Give something to someone here")
-def give(request: HttpRequest, world: Path[str], payload: GiveIn) -> dict[str, Any]:
+def give(request: HttpRequest, world_slug: WorldSlug, payload: GiveIn) -> dict[str, Any]:
     """The target must be in your room and have a free slot for it (409 otherwise)."""
-    character = me_in(request, world)
+    character = me_in(request, world_slug)
     item, target = items.item_give(character=character, item_name=payload.item, target_name=payload.target)
     return item_action_out(character, item, f"You give the {item.name} to {target.name}.")
 
 
 @router.post("/claim", response={200: ItemActionOut, **ERRORS}, summary="Claim ownership of an item")
-def claim(request: HttpRequest, world: Path[str], payload: ItemIn) -> dict[str, Any]:
+def claim(request: HttpRequest, world_slug: WorldSlug, payload: ItemIn) -> dict[str, Any]:
     """Only unowned items or your own (someone else's is 403). Looks on the floor first, then in your inventory."""
-    character = me_in(request, world)
+    character = me_in(request, world_slug)
     item = items.item_claim(character=character, item_name=payload.item)
     return item_action_out(character, item, f"You now own the {item.name}.")
 
 
 @router.post("/unclaim", response={200: ItemActionOut, **ERRORS}, summary="Give up ownership of an item")
-def unclaim(request: HttpRequest, world: Path[str], payload: ItemIn) -> dict[str, Any]:
-    character = me_in(request, world)
+def unclaim(request: HttpRequest, world_slug: WorldSlug, payload: ItemIn) -> dict[str, Any]:
+    character = me_in(request, world_slug)
     item = items.item_unclaim(character=character, item_name=payload.item)
     return item_action_out(character, item, f"You no longer own the {item.name}.")
 
@@ -187,10 +187,10 @@ class EventsQuery(Schema):
 
 
 @router.get("/events", response={200: EventsOut, **ERRORS}, summary="Your event feed")
-def events(request: HttpRequest, world: Path[str], query: Query[EventsQuery]) -> dict[str, Any]:
+def events(request: HttpRequest, world_slug: WorldSlug, query: Query[EventsQuery]) -> dict[str, Any]:
     """What your character saw, in order: speech, whispers to you, arrivals and departures, NPC replies.
     With `wait`, returns as soon as one arrives (at most 25 s); no database transaction is held meanwhile."""
-    character = me_in(request, world)
+    character = me_in(request, world_slug)
     rows = selectors.event_wait(character=character, after=query.after, wait=query.wait)
     last_id = rows[-1].id if rows else query.after
     return {"events": rows, "last_id": last_id}

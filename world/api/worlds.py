@@ -5,22 +5,25 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
-from world.api.building.common import ERRORS
+from world.api.building.common import world_view
+from world.api.contract import error_responses
 from world.api.security import authenticated
-from world.models import World
-from world.schemas.building import WorldCreateIn, WorldMessageOut, WorldSummaryOut, world_out
+from world.schemas.building import WorldCreateIn, WorldMessageOut, WorldSummaryOut
+from world.selectors import world_list
 from world.services.worlds import world_create
 
 router = Router(auth=authenticated, tags=["worlds"])
 
 
-@router.get("", response={200: list[WorldSummaryOut], **ERRORS}, summary="List worlds")
+@router.get("", response={200: list[WorldSummaryOut], **error_responses(401)}, summary="List worlds")
 def worlds_list(request: HttpRequest):
-    return list(World.objects.order_by("slug"))
+    return list(world_list())
 
 
-@router.post("", response={201: WorldMessageOut, **ERRORS}, summary="Create a world (staff)")
+@router.post(
+    "", response={201: WorldMessageOut, **error_responses(401, 403, 409, 422)}, summary="Create a world (staff)"
+)
 def worlds_create(request: HttpRequest, payload: WorldCreateIn):
     """Staff only. The creator becomes the world's first builder; run `build/setup` next."""
     world = world_create(slug=payload.slug, name=payload.name, creator=request.user)
-    return Status(201, {"message": f"World '{world.slug}' created. Run its setup next.", "world": world_out(world)})
+    return Status(201, {"message": f"World '{world.slug}' created. Run its setup next.", "world": world_view(world)})

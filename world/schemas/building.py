@@ -34,12 +34,6 @@ class In(Schema):
         return self
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: dict[str, Any] = {}
-
-
 class MessageOut(Schema):
     message: str
 
@@ -66,7 +60,7 @@ class WorldOut(Schema):
     builders: list[str]
 
 
-def world_out(world: World) -> dict[str, Any]:
+def world_out(world: World, builders: list[str]) -> dict[str, Any]:
     return {
         "slug": world.slug,
         "name": world.name,
@@ -78,7 +72,7 @@ def world_out(world: World) -> dict[str, Any]:
         "advanced_goap": world.advanced_goap,
         "game_time_ticks": world.game_time_ticks,
         "time_descriptions": {str(k): v for k, v in world.time_descriptions.items()},
-        "builders": sorted(world.builders.values_list("username", flat=True), key=str.casefold),
+        "builders": builders,
     }
 
 
@@ -145,10 +139,8 @@ class ExitOut(Schema):
     lock_relationships: list[dict[str, str]]
 
 
-def exit_out(exit: Exit, names: dict[int, str] | None = None) -> dict[str, Any]:
-    if names is None:
-        ids = set(exit.lock_allow_ids) | {r.get("to") for r in exit.lock_allow_relationships}
-        names = dict(Character.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+def exit_out(exit: Exit, names: dict[int, str]) -> dict[str, Any]:
+    """`names`: selectors.lock_character_names of the exit (characters its lock names)."""
     return {
         "uuid": exit.uuid,
         "name": exit.name,
@@ -196,14 +188,10 @@ class RoomOut(Schema):
     items: list[ItemBriefOut]
 
 
-def room_out(room: Room) -> dict[str, Any]:
+def room_out(room: Room, names: dict[int, str]) -> dict[str, Any]:
+    """`room` from selectors.room_detail; `names`: selectors.lock_character_names of its exits and entrances."""
     exits = list(room.exits.all())
     entrances = list(room.entrances.all())
-    locked = [e for e in exits + entrances if e.is_locked]
-    ids = {i for e in locked for i in e.lock_allow_ids} | {
-        r.get("to") for e in locked for r in e.lock_allow_relationships
-    }
-    names = dict(Character.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
     return {
         "key": room.key,
         "name": room.name,
@@ -327,6 +315,7 @@ class CharacterOut(Schema):
 
 
 def character_out(character: Character) -> dict[str, Any]:
+    """`character` from selectors.character_detail (relationships and memberships prefetched)."""
     return {
         "name": character.name,
         "uuid": character.uuid,
@@ -342,13 +331,9 @@ def character_out(character: Character) -> dict[str, Any]:
         },
         "is_dead": character.is_dead,
         "sheet": character.sheet,
-        "relationships_out": [
-            {"name": r.target.name, "label": r.label} for r in character.relationships_out.select_related("target")
-        ],
-        "relationships_in": [
-            {"name": r.source.name, "label": r.label} for r in character.relationships_in.select_related("source")
-        ],
-        "factions": sorted(character.memberships.values_list("faction__name", flat=True)),
+        "relationships_out": [{"name": r.target.name, "label": r.label} for r in character.relationships_out.all()],
+        "relationships_in": [{"name": r.source.name, "label": r.label} for r in character.relationships_in.all()],
+        "factions": sorted(m.faction.name for m in character.memberships.all()),
     }
 
 
@@ -408,7 +393,7 @@ class RelationshipPairIn(In):
     b: str
 
 
-class RelationshipsOut(Schema):
+class RelationshipMessageOut(Schema):
     message: str
     relationships: list[dict[str, str]]
 

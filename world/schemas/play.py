@@ -10,13 +10,13 @@ from ninja import Field, Schema
 from world.schemas.common import Text
 
 
-class RoomOut(Schema):
+class PlayRoomOut(Schema):
     key: str
     name: str
     description: str
 
 
-class ExitOut(Schema):
+class PlayExitOut(Schema):
     name: str
     kind: str = Field(description="door, stairs_up, stairs_down or portal")
     locked: bool
@@ -29,7 +29,7 @@ class CharacterBriefOut(Schema):
     is_dead: bool
 
 
-class ItemBriefOut(Schema):
+class PlayItemOut(Schema):
     name: str
     carry: str = Field(description="small, large or fixed (Immovable)")
     tags: list[Any]
@@ -37,10 +37,10 @@ class ItemBriefOut(Schema):
 
 
 class LookOut(Schema):
-    room: RoomOut
-    exits: list[ExitOut]
+    room: PlayRoomOut
+    exits: list[PlayExitOut]
     characters: list[CharacterBriefOut] = Field(description="Everyone else here, players first.")
-    items: list[ItemBriefOut] = Field(description="What lies on the floor.")
+    items: list[PlayItemOut] = Field(description="What lies on the floor.")
     message: str
 
 
@@ -59,7 +59,7 @@ class CharacterDetailOut(CharacterBriefOut):
     relationships: RelationshipsOut
 
 
-class ItemDetailOut(ItemBriefOut):
+class ItemDetailOut(PlayItemOut):
     description: str
     material: str
     quality: str
@@ -76,7 +76,7 @@ class LookAtOut(Schema):
     message: str
     character: CharacterDetailOut | None = None
     item: ItemDetailOut | None = None
-    exit: ExitOut | None = None
+    exit: PlayExitOut | None = None
 
 
 class MoveIn(Schema):
@@ -86,7 +86,7 @@ class MoveIn(Schema):
 
 
 class MoveOut(LookOut):
-    moved_through: ExitOut
+    moved_through: PlayExitOut
 
 
 # Speech
@@ -123,7 +123,7 @@ class SpeechOut(Schema):
 class SlotOut(Schema):
     slot: int
     label: str
-    item: ItemBriefOut | None
+    item: PlayItemOut | None
 
 
 class NeedsOut(Schema):
@@ -138,7 +138,7 @@ class SheetOut(Schema):
     name: str
     description: str
     world: str
-    room: RoomOut | None
+    room: PlayRoomOut | None
     needs: NeedsOut
     currency: int
     inventory: list[SlotOut]
@@ -170,7 +170,7 @@ class InventoryOut(Schema):
 
 class ItemActionOut(Schema):
     message: str
-    item: ItemBriefOut
+    item: PlayItemOut
     inventory: list[SlotOut]
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from world.exceptions import Conflict, Invalid
 from world.models import Exit, ExitKind, Room, World
 from world.selectors import character_resolve
-from world.services.integrity import conflict_on_integrity_error
+from world.services.conflicts import conflict_on_integrity_error
 
 STAIRS_NAMES: dict[str, str] = {ExitKind.STAIRS_UP: "stairs up", ExitKind.STAIRS_DOWN: "stairs down"}
 MIRROR: dict[str, str] = {

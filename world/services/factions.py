@@ -37,8 +37,8 @@ from world.models import (
     Room,
     World,
 )
+from world.services.conflicts import conflict_on_integrity_error
 from world.services.exits import back_door_name, door_link
-from world.services.integrity import conflict_on_integrity_error
 from world.services.npcs import character_name_unique, npc_create, relationship_set
 from world.services.rooms import room_create, room_key_sanitize, room_key_unique
 

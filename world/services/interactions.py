@@ -22,9 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from persistence import facade
+from world.consistency import has_tag
 from world.exceptions import Conflict, Forbidden, Invalid, NotFound, Throttled
 from world.fuzzy import fuzzy_matches, fuzzy_resolve
-from world.integrity import has_tag
 from world.models import (
     CONTAINER_LARGE_SLOTS,
     CONTAINER_SMALL_SLOTS,

@@ -9,8 +9,8 @@ from django.db import transaction
 
 from world.exceptions import Conflict, Invalid, NotFound
 from world.models import Character, Faction, Item, Relationship, Room, World
+from world.services.conflicts import conflict_on_integrity_error
 from world.services.exits import locks_forget_character
-from world.services.integrity import conflict_on_integrity_error
 from world.sheet import ASPECTS, MATRIX_AXES, sheet_errors
 
 NAME_MIN, NAME_MAX = 2, 32

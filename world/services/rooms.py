@@ -10,7 +10,7 @@ from django.db import transaction
 
 from world.exceptions import Conflict, Invalid
 from world.models import Character, Exit, FactionRole, Room, World
-from world.services.integrity import conflict_on_integrity_error
+from world.services.conflicts import conflict_on_integrity_error
 
 KEY_MAX = 64
 NAME_MAX = 128

@@ -26,7 +26,7 @@ from world.models import (
     Room,
     World,
 )
-from world.services.integrity import conflict_on_integrity_error
+from world.services.conflicts import conflict_on_integrity_error
 from world.services.rooms import room_key_sanitize
 
 CARRY_TAGS = {"small": Carry.SMALL, "large": Carry.LARGE, "immovable": Carry.FIXED}

@@ -26,7 +26,7 @@ from world.models import (
     World,
 )
 from world.selectors import character_resolve
-from world.services.integrity import conflict_on_integrity_error
+from world.services.conflicts import conflict_on_integrity_error
 from world.services.tokens import token_revoke_all
 
 TIME_DESCRIPTION_MAX = 500

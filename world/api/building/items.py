@@ -4,10 +4,11 @@
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Path, Router, Status
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from world.api.building.common import ERRORS, builder_world, room_named
+from world.api.contract import WorldSlug
 from world.schemas.building import (
     ItemDeletedOut,
     ItemFieldsIn,
@@ -35,66 +36,66 @@ router = Router(tags=["build: item templates and items"])
 
 @router.get("/templates", response={200: list[TemplateOut], **ERRORS}, summary="List item templates")
 @paginate(LimitOffsetPagination)
-def templates_list(request: HttpRequest, world: Path[str], search: str = ""):
-    return template_list(world=builder_world(request, world), search=search)
+def templates_list(request: HttpRequest, world_slug: WorldSlug, search: str = ""):
+    return template_list(world=builder_world(request, world_slug), search=search)
 
 
 @router.post("/templates", response={201: TemplateMessageOut, **ERRORS}, summary="Create an item template")
-def templates_create(request: HttpRequest, world: Path[str], payload: TemplateIn):
+def templates_create(request: HttpRequest, world_slug: WorldSlug, payload: TemplateIn):
     """Every field of TinyMUD's template wizard; satiation/hydration become `Edible: N` / `Drinkable: N`
     tags and small/large/Immovable tags become `carry`."""
     fields = payload.dict(exclude={"key"})
-    template = template_services.template_create(world=builder_world(request, world), key=payload.key, **fields)
+    template = template_services.template_create(world=builder_world(request, world_slug), key=payload.key, **fields)
     return Status(201, {"message": f"Template '{template.key}' created.", "template": template})
 
 
 @router.get("/templates/{key}", response={200: TemplateOut, **ERRORS}, summary="Read an item template")
-def templates_read(request: HttpRequest, world: Path[str], key: str):
-    return template_get(world=builder_world(request, world), key=key)
+def templates_read(request: HttpRequest, world_slug: WorldSlug, key: str):
+    return template_get(world=builder_world(request, world_slug), key=key)
 
 
 @router.patch("/templates/{key}", response={200: TemplateMessageOut, **ERRORS}, summary="Update an item template")
-def templates_update(request: HttpRequest, world: Path[str], key: str, payload: ItemFieldsIn):
-    template = template_get(world=builder_world(request, world), key=key)
+def templates_update(request: HttpRequest, world_slug: WorldSlug, key: str, payload: ItemFieldsIn):
+    template = template_get(world=builder_world(request, world_slug), key=key)
     template = template_services.template_update(template=template, **payload.dict(exclude_unset=True))
     return {"message": f"Template '{template.key}' updated.", "template": template}
 
 
 @router.delete("/templates/{key}", response={200: MessageOut, **ERRORS}, summary="Delete an item template")
-def templates_delete(request: HttpRequest, world: Path[str], key: str):
+def templates_delete(request: HttpRequest, world_slug: WorldSlug, key: str):
     """Items made from it stay, with their own copy of its fields."""
-    template = template_get(world=builder_world(request, world), key=key)
+    template = template_get(world=builder_world(request, world_slug), key=key)
     made = template_services.template_delete(template=template)
     return {"message": f"Template '{template.key}' deleted ({made} item(s) made from it keep their fields)."}
 
 
 @router.get("/items", response={200: list[ItemSummaryOut], **ERRORS}, summary="List items")
 @paginate(LimitOffsetPagination)
-def items_list(request: HttpRequest, world: Path[str], room: str = "", character: str = "", search: str = ""):
-    target = builder_world(request, world)
+def items_list(request: HttpRequest, world_slug: WorldSlug, room: str = "", character: str = "", search: str = ""):
+    world = builder_world(request, world_slug)
     items = item_list(
-        world=target,
-        room=room_named(request, target, room) if room else None,
-        character=character_resolve(world=target, query=character) if character else None,
+        world=world,
+        room=room_named(request, world, room) if room else None,
+        character=character_resolve(world=world, query=character) if character else None,
         search=search,
     )
     return items
 
 
 @router.post("/items", response={201: ItemMessageOut, **ERRORS}, summary="Spawn an item")
-def items_spawn(request: HttpRequest, world: Path[str], payload: ItemSpawnIn):
+def items_spawn(request: HttpRequest, world_slug: WorldSlug, payload: ItemSpawnIn):
     """From a `template` (fields copied, any field given here overrides) or ad hoc (`name` required), into
     exactly one of: a `room`, a `character`'s inventory `slot`, or a `container`'s `container_slot`."""
-    target = builder_world(request, world)
+    world = builder_world(request, world_slug)
     data = payload.dict(exclude_unset=True)
     places = {k: data.pop(k, None) for k in ("template", "room", "character", "slot", "container", "container_slot")}
     item = template_services.item_spawn(
-        world=target,
-        template=template_get(world=target, key=places["template"]) if places["template"] else None,
-        room=room_named(request, target, places["room"]) if places["room"] else None,
-        character=character_resolve(world=target, query=places["character"]) if places["character"] else None,
+        world=world,
+        template=template_get(world=world, key=places["template"]) if places["template"] else None,
+        room=room_named(request, world, places["room"]) if places["room"] else None,
+        character=character_resolve(world=world, query=places["character"]) if places["character"] else None,
         slot=places["slot"],
-        container=item_get(world=target, uuid=places["container"]) if places["container"] else None,
+        container=item_get(world=world, uuid=places["container"]) if places["container"] else None,
         container_slot=places["container_slot"],
         **data,
     )
@@ -103,13 +104,13 @@ def items_spawn(request: HttpRequest, world: Path[str], payload: ItemSpawnIn):
 
 
 @router.get("/items/{item_id}", response={200: ItemOut, **ERRORS}, summary="Read an item")
-def items_read(request: HttpRequest, world: Path[str], item_id: UUID):
-    return item_out(item_get(world=builder_world(request, world), uuid=item_id))
+def items_read(request: HttpRequest, world_slug: WorldSlug, item_id: UUID):
+    return item_out(item_get(world=builder_world(request, world_slug), uuid=item_id))
 
 
 @router.delete("/items/{item_id}", response={200: ItemDeletedOut, **ERRORS}, summary="Delete an item")
-def items_delete(request: HttpRequest, world: Path[str], item_id: UUID):
-    item = item_get(world=builder_world(request, world), uuid=item_id)
+def items_delete(request: HttpRequest, world_slug: WorldSlug, item_id: UUID):
+    item = item_get(world=builder_world(request, world_slug), uuid=item_id)
     name = item.name
     removed = template_services.item_delete(item=item)
     return {"message": f"Deleted '{name}'.", "removed": removed}

@@ -2,12 +2,12 @@
 # No `from __future__ import annotations`: ninja's @paginate re-reads these annotations at runtime.
 
 from django.http import HttpRequest
-from ninja import Path, Router, Status
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from world.api.building.common import ERRORS, builder_world, room_named
-from world.exceptions import NotFound
-from world.models import Character, Relationship, World
+from world.api.building.common import ERRORS, builder_world, character_view, room_named
+from world.api.contract import WorldSlug
+from world.models import Character, World
 from world.schemas.building import (
     CharacterMessageOut,
     CharacterOut,
@@ -17,11 +17,10 @@ from world.schemas.building import (
     NpcIn,
     NpcPatchIn,
     RelationshipIn,
+    RelationshipMessageOut,
     RelationshipPairIn,
-    RelationshipsOut,
-    character_out,
 )
-from world.selectors import character_list, character_resolve
+from world.selectors import character_list, character_resolve, npc_get_exact, relationships_between
 from world.services import npcs as npc_services
 
 router = Router(tags=["build: NPCs and relationships"])
@@ -29,41 +28,38 @@ router = Router(tags=["build: NPCs and relationships"])
 
 def _npc(world: World, name: str, *, exact: bool = False) -> Character:
     if exact:
-        npc = Character.objects.filter(world=world, is_npc=True, name__iexact=name.strip()).first()
-        if npc is None:
-            raise NotFound(f"NPC '{name}' not found.", details={"name": name})
-        return npc
+        return npc_get_exact(world=world, name=name)
     return character_resolve(world=world, query=name, npc=True)
 
 
 @router.get("/npcs", response={200: list[CharacterSummaryOut], **ERRORS}, summary="List NPCs")
 @paginate(LimitOffsetPagination)
-def npcs_list(request: HttpRequest, world: Path[str], search: str = ""):
-    return character_list(world=builder_world(request, world), search=search, npc=True)
+def npcs_list(request: HttpRequest, world_slug: WorldSlug, search: str = ""):
+    return character_list(world=builder_world(request, world_slug), search=search, npc=True)
 
 
 @router.post("/npcs", response={201: CharacterMessageOut, **ERRORS}, summary="Add an NPC")
-def npcs_create(request: HttpRequest, world: Path[str], payload: NpcIn):
+def npcs_create(request: HttpRequest, world_slug: WorldSlug, payload: NpcIn):
     """TinyMUD's /npc add. Names are unique per world (TinyMUD let one NPC stand in several rooms)."""
-    target = builder_world(request, world)
-    room = room_named(request, target, payload.room) if payload.room else None
-    npc = npc_services.npc_create(world=target, room=room, name=payload.name, description=payload.description)
+    world = builder_world(request, world_slug)
+    room = room_named(request, world, payload.room) if payload.room else None
+    npc = npc_services.npc_create(world=world, room=room, name=payload.name, description=payload.description)
     where = f" in '{room.key}'" if room else ""
-    return Status(201, {"message": f"NPC '{npc.name}' added{where}.", "character": character_out(npc)})
+    return Status(201, {"message": f"NPC '{npc.name}' added{where}.", "character": character_view(npc)})
 
 
 @router.get("/npcs/{name}", response={200: CharacterOut, **ERRORS}, summary="Read an NPC's sheet")
-def npcs_read(request: HttpRequest, world: Path[str], name: str):
-    return character_out(_npc(builder_world(request, world), name))
+def npcs_read(request: HttpRequest, world_slug: WorldSlug, name: str):
+    return character_view(_npc(builder_world(request, world_slug), name))
 
 
 @router.patch("/npcs/{name}", response={200: CharacterMessageOut, **ERRORS}, summary="Edit an NPC")
-def npcs_update(request: HttpRequest, world: Path[str], name: str, payload: NpcPatchIn):
+def npcs_update(request: HttpRequest, world_slug: WorldSlug, name: str, payload: NpcPatchIn):
     """Rename, describe, move (or take out of its room), and set attributes, aspects and matrix values —
     all range-checked, all or nothing."""
-    target = builder_world(request, world)
-    npc = _npc(target, name)
-    room = room_named(request, target, payload.room) if payload.room else None
+    world = builder_world(request, world_slug)
+    npc = _npc(world, name)
+    room = room_named(request, world, payload.room) if payload.room else None
     npc = npc_services.npc_edit(
         npc=npc,
         name=payload.name,
@@ -74,56 +70,50 @@ def npcs_update(request: HttpRequest, world: Path[str], name: str, payload: NpcP
         aspects=payload.aspects,
         matrix=payload.matrix,
     )
-    return {"message": f"NPC '{npc.name}' updated.", "character": character_out(npc)}
+    return {"message": f"NPC '{npc.name}' updated.", "character": character_view(npc)}
 
 
 @router.delete("/npcs/{name}", response={200: NpcDeletedOut, **ERRORS}, summary="Delete an NPC")
-def npcs_delete(request: HttpRequest, world: Path[str], name: str):
+def npcs_delete(request: HttpRequest, world_slug: WorldSlug, name: str):
     """Exact name (case-insensitive). Relationships and memberships go; owned things become unowned; carried
     things fall to the floor; lock policies forget it."""
-    result = npc_services.npc_delete(npc=_npc(builder_world(request, world), name, exact=True))
+    result = npc_services.npc_delete(npc=_npc(builder_world(request, world_slug), name, exact=True))
     return {"message": f"NPC '{result.name}' deleted.", **result.__dict__}
 
 
-def _relationships(*characters: Character) -> list[dict[str, str]]:
-    ids = [c.pk for c in characters]
-    rows = Relationship.objects.filter(source_id__in=ids, target_id__in=ids).select_related("source", "target")
-    return [{"source": r.source.name, "type": r.label, "target": r.target.name} for r in rows]
-
-
-@router.post("/relationships", response={200: RelationshipsOut, **ERRORS}, summary="Set a relationship")
-def relationships_set(request: HttpRequest, world: Path[str], payload: RelationshipIn):
+@router.post("/relationships", response={200: RelationshipMessageOut, **ERRORS}, summary="Set a relationship")
+def relationships_set(request: HttpRequest, world_slug: WorldSlug, payload: RelationshipIn):
     """TinyMUD's setrelation: `source` is `type` to `target` (both ways when `mutual`). Players or NPCs."""
-    target = builder_world(request, world)
-    source = character_resolve(world=target, query=payload.source)
-    other = character_resolve(world=target, query=payload.target)
-    npc_services.relationship_set(world=target, source=source, target=other, label=payload.type, mutual=payload.mutual)
+    world = builder_world(request, world_slug)
+    source = character_resolve(world=world, query=payload.source)
+    other = character_resolve(world=world, query=payload.target)
+    npc_services.relationship_set(world=world, source=source, target=other, label=payload.type, mutual=payload.mutual)
     both = " (mutual)" if payload.mutual else ""
     return {
         "message": f"{source.name} is now {payload.type.strip()} to {other.name}{both}.",
-        "relationships": _relationships(source, other),
+        "relationships": relationships_between(characters=[source, other]),
     }
 
 
-@router.post("/relationships/remove", response={200: RelationshipsOut, **ERRORS}, summary="Remove relationships")
-def relationships_remove(request: HttpRequest, world: Path[str], payload: RelationshipPairIn):
+@router.post("/relationships/remove", response={200: RelationshipMessageOut, **ERRORS}, summary="Remove relationships")
+def relationships_remove(request: HttpRequest, world_slug: WorldSlug, payload: RelationshipPairIn):
     """TinyMUD's removerelations: both directions between `a` and `b`."""
-    target = builder_world(request, world)
-    a = character_resolve(world=target, query=payload.a)
-    b = character_resolve(world=target, query=payload.b)
+    world = builder_world(request, world_slug)
+    a = character_resolve(world=world, query=payload.a)
+    b = character_resolve(world=world, query=payload.b)
     removed = npc_services.relationship_remove(source=a, target=b)
     return {"message": f"Removed {removed} relationship(s) between {a.name} and {b.name}.", "relationships": []}
 
 
 @router.post("/familygen", response={201: CharacterMessageOut, **ERRORS}, summary="Generate a relative (offline)")
-def familygen(request: HttpRequest, world: Path[str], payload: FamilyIn):
+def familygen(request: HttpRequest, world_slug: WorldSlug, payload: FamilyIn):
     """TinyMUD's offline familygen: an NPC named `<Target>'s <Relationship>` with a mutual relationship."""
-    target = builder_world(request, world)
-    room = room_named(request, target, payload.room)
-    relative_of = character_resolve(world=target, query=payload.target)
+    world = builder_world(request, world_slug)
+    room = room_named(request, world, payload.room)
+    relative_of = character_resolve(world=world, query=payload.target)
     npc = npc_services.npc_family_generate(
-        world=target, room=room, target=relative_of, relationship=payload.relationship
+        world=world, room=room, target=relative_of, relationship=payload.relationship
     )
     return Status(
-        201, {"message": f"Generated related NPC: {npc.name} in '{room.key}'.", "character": character_out(npc)}
+        201, {"message": f"Generated related NPC: {npc.name} in '{room.key}'.", "character": character_view(npc)}
     )

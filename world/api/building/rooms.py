@@ -4,10 +4,11 @@
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Path, Router, Status
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from world.api.building.common import ERRORS, builder_world, room_named
+from world.api.building.common import ERRORS, builder_world, exits_view, room_named, room_view
+from world.api.contract import WorldSlug
 from world.schemas.building import (
     DoorIn,
     DoorLinkIn,
@@ -23,10 +24,8 @@ from world.schemas.building import (
     RoomPatchIn,
     RoomSummaryOut,
     StairsIn,
-    exit_out,
-    room_out,
 )
-from world.selectors import exit_get, room_detail, room_get, room_list
+from world.selectors import exit_get, room_get, room_list
 from world.services import exits as exit_services
 from world.services import rooms as room_services
 
@@ -35,54 +34,54 @@ router = Router(tags=["build: rooms and exits"])
 
 @router.get("/rooms", response={200: list[RoomSummaryOut], **ERRORS}, summary="List rooms")
 @paginate(LimitOffsetPagination)
-def rooms_list(request: HttpRequest, world: Path[str], search: str = ""):
+def rooms_list(request: HttpRequest, world_slug: WorldSlug, search: str = ""):
     """Paginated (`limit`, `offset`); `search` matches keys and names."""
-    return room_list(world=builder_world(request, world), search=search)
+    return room_list(world=builder_world(request, world_slug), search=search)
 
 
 @router.post("/rooms", response={201: RoomMessageOut, **ERRORS}, summary="Create a room")
-def rooms_create(request: HttpRequest, world: Path[str], payload: RoomIn):
-    room = room_services.room_create(world=builder_world(request, world), **payload.dict())
-    return Status(201, {"message": f"Room '{room.key}' created.", "room": room_out(room_detail(room=room))})
+def rooms_create(request: HttpRequest, world_slug: WorldSlug, payload: RoomIn):
+    room = room_services.room_create(world=builder_world(request, world_slug), **payload.dict())
+    return Status(201, {"message": f"Room '{room.key}' created.", "room": room_view(room)})
 
 
 @router.get("/rooms/{key}", response={200: RoomOut, **ERRORS}, summary="Read a room")
-def rooms_read(request: HttpRequest, world: Path[str], key: str):
-    room = room_get(world=builder_world(request, world), key=key)
-    return room_out(room_detail(room=room))
+def rooms_read(request: HttpRequest, world_slug: WorldSlug, key: str):
+    room = room_get(world=builder_world(request, world_slug), key=key)
+    return room_view(room)
 
 
 @router.patch("/rooms/{key}", response={200: RoomMessageOut, **ERRORS}, summary="Update or rename a room")
-def rooms_update(request: HttpRequest, world: Path[str], key: str, payload: RoomPatchIn):
+def rooms_update(request: HttpRequest, world_slug: WorldSlug, key: str, payload: RoomPatchIn):
     """A new `key` renames the room: exits, the start room and patrol contracts follow."""
-    room = room_get(world=builder_world(request, world), key=key)
+    room = room_get(world=builder_world(request, world_slug), key=key)
     old_key = room.key
     room = room_services.room_update(room=room, **payload.dict(exclude_unset=True))
     renamed = f" (renamed from '{old_key}')" if room.key != old_key else ""
-    return {"message": f"Room '{room.key}' updated{renamed}.", "room": room_out(room_detail(room=room))}
+    return {"message": f"Room '{room.key}' updated{renamed}.", "room": room_view(room)}
 
 
 @router.delete("/rooms/{key}", response={200: RoomDeletedOut, **ERRORS}, summary="Delete a room")
-def rooms_delete(request: HttpRequest, world: Path[str], key: str, force: bool = False):
+def rooms_delete(request: HttpRequest, world_slug: WorldSlug, key: str, force: bool = False):
     """Refused (409) while characters are inside, unless `force` (they move to the start room). Every exit
     into or out of the room goes with it and is listed."""
-    room = room_get(world=builder_world(request, world), key=key)
+    room = room_get(world=builder_world(request, world_slug), key=key)
     result = room_services.room_delete(room=room, force=force)
     return {"message": f"Room '{result.key}' deleted.", **result.__dict__}
 
 
 def _exits_answer(message: str, exits) -> dict:
-    return {"message": message, "exits": [exit_out(e) for e in exits]}
+    return {"message": message, "exits": exits_view(list(exits))}
 
 
 @router.post("/exits", response={201: ExitsOut, **ERRORS}, summary="Add a door (and its back door)")
-def exits_door(request: HttpRequest, world: Path[str], payload: DoorIn):
+def exits_door(request: HttpRequest, world_slug: WorldSlug, payload: DoorIn):
     """TinyMUD's adddoor: the back door in the target room is named like the door, or `<door> (to <room>)`,
     then ` #2`, ` #3`… when that name is taken."""
-    target = builder_world(request, world)
-    source, destination = room_named(request, target, payload.room), room_named(request, target, payload.to)
+    world = builder_world(request, world_slug)
+    source, destination = room_named(request, world, payload.room), room_named(request, world, payload.to)
     created = exit_services.door_create(
-        world=target, source=source, name=payload.name, destination=destination, two_way=payload.two_way
+        world=world, source=source, name=payload.name, destination=destination, two_way=payload.two_way
     )
     back = f" Back door '{created[1].name}' in '{destination.key}'." if len(created) > 1 else ""
     return Status(
@@ -91,72 +90,72 @@ def exits_door(request: HttpRequest, world: Path[str], payload: DoorIn):
 
 
 @router.post("/exits/link", response={201: ExitsOut, **ERRORS}, summary="Link two rooms with two named doors")
-def exits_link(request: HttpRequest, world: Path[str], payload: DoorLinkIn):
-    target = builder_world(request, world)
-    room_a, room_b = room_named(request, target, payload.room_a), room_named(request, target, payload.room_b)
+def exits_link(request: HttpRequest, world_slug: WorldSlug, payload: DoorLinkIn):
+    world = builder_world(request, world_slug)
+    room_a, room_b = room_named(request, world, payload.room_a), room_named(request, world, payload.room_b)
     created = exit_services.door_link(
-        world=target, room_a=room_a, door_a=payload.door_a, room_b=room_b, door_b=payload.door_b
+        world=world, room_a=room_a, door_a=payload.door_a, room_b=room_b, door_b=payload.door_b
     )
     return Status(201, _exits_answer(f"Linked '{room_a.key}' and '{room_b.key}'.", created))
 
 
 @router.post("/exits/stairs", response={201: ExitsOut, **ERRORS}, summary="Add stairs")
-def exits_stairs(request: HttpRequest, world: Path[str], payload: StairsIn):
+def exits_stairs(request: HttpRequest, world_slug: WorldSlug, payload: StairsIn):
     """`up` from A to B: `stairs up` in A and `stairs down` in B (one stairs per direction per room)."""
-    target = builder_world(request, world)
-    room, other = room_named(request, target, payload.room), room_named(request, target, payload.to)
+    world = builder_world(request, world_slug)
+    room, other = room_named(request, world, payload.room), room_named(request, world, payload.to)
     created = exit_services.stairs_link(
-        world=target, room=room, direction=payload.direction, other=other, two_way=payload.two_way
+        world=world, room=room, direction=payload.direction, other=other, two_way=payload.two_way
     )
     return Status(201, _exits_answer(f"Stairs {payload.direction} from '{room.key}' to '{other.key}'.", created))
 
 
 @router.post("/exits/portal", response={201: ExitsOut, **ERRORS}, summary="Add a portal (one way)")
-def exits_portal(request: HttpRequest, world: Path[str], payload: PortalIn):
+def exits_portal(request: HttpRequest, world_slug: WorldSlug, payload: PortalIn):
     """A travel point: a named one-way exit (a magic mirror, a ferry)."""
-    target = builder_world(request, world)
-    source, destination = room_named(request, target, payload.room), room_named(request, target, payload.to)
-    portal = exit_services.portal_create(world=target, source=source, name=payload.name, destination=destination)
+    world = builder_world(request, world_slug)
+    source, destination = room_named(request, world, payload.room), room_named(request, world, payload.to)
+    portal = exit_services.portal_create(world=world, source=source, name=payload.name, destination=destination)
     return Status(
         201, _exits_answer(f"Portal '{portal.name}' in '{source.key}' leads to '{destination.key}'.", [portal])
     )
 
 
 @router.get("/exits/{exit_id}", response={200: ExitMessageOut, **ERRORS}, summary="Read an exit")
-def exits_read(request: HttpRequest, world: Path[str], exit_id: UUID):
-    found = exit_get(world=builder_world(request, world), uuid=exit_id)
+def exits_read(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID):
+    found = exit_get(world=builder_world(request, world_slug), uuid=exit_id)
     return {
         "message": f"'{found.name}' leads from '{found.source.key}' to '{found.destination.key}'.",
-        "exit": exit_out(found),
+        "exit": exits_view([found])[0],
     }
 
 
 @router.delete("/exits/{exit_id}", response={200: ExitRemovedOut, **ERRORS}, summary="Remove an exit")
-def exits_delete(request: HttpRequest, world: Path[str], exit_id: UUID, both: bool = False):
+def exits_delete(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID, both: bool = False):
     """Removes the exit and its lock; `both=true` removes the way back too."""
-    found = exit_get(world=builder_world(request, world), uuid=exit_id)
+    found = exit_get(world=builder_world(request, world_slug), uuid=exit_id)
     result = exit_services.exit_remove(exit=found, both_directions=both)
     names = ", ".join(f"'{r['name']}' in '{r['source']}'" for r in result.removed)
     return {"message": f"Removed {names}.", "removed": result.removed}
 
 
 @router.put("/exits/{exit_id}/lock", response={200: ExitMessageOut, **ERRORS}, summary="Lock an exit")
-def exits_lock(request: HttpRequest, world: Path[str], exit_id: UUID, payload: LockIn):
+def exits_lock(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID, payload: LockIn):
     """Replace the lock policy: the named characters, and whoever has a listed relationship to a named
     character, may pass; nobody else."""
-    target = builder_world(request, world)
-    found = exit_get(world=target, uuid=exit_id)
+    world = builder_world(request, world_slug)
+    found = exit_get(world=world, uuid=exit_id)
     locked = exit_services.exit_lock(
-        world=target,
+        world=world,
         exit=found,
         allow=payload.allow,
         relationships=[rule.dict() for rule in payload.relationships],
     )
-    return {"message": f"'{locked.name}' is locked.", "exit": exit_out(locked)}
+    return {"message": f"'{locked.name}' is locked.", "exit": exits_view([locked])[0]}
 
 
 @router.delete("/exits/{exit_id}/lock", response={200: ExitMessageOut, **ERRORS}, summary="Unlock an exit")
-def exits_unlock(request: HttpRequest, world: Path[str], exit_id: UUID):
-    found = exit_get(world=builder_world(request, world), uuid=exit_id)
+def exits_unlock(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID):
+    found = exit_get(world=builder_world(request, world_slug), uuid=exit_id)
     unlocked = exit_services.exit_unlock(exit=found)
-    return {"message": f"'{unlocked.name}' is unlocked.", "exit": exit_out(unlocked)}
+    return {"message": f"'{unlocked.name}' is unlocked.", "exit": exits_view([unlocked])[0]}

@@ -1,9 +1,10 @@
 """World-wide build operations: setup, settings, time descriptions, builders, teleport/bring/kick, purge."""
 
 from django.http import HttpRequest
-from ninja import Path, Router
+from ninja import Router
 
-from world.api.building.common import ERRORS, builder_world, room_named
+from world.api.building.common import ERRORS, builder_world, character_view, room_named, world_view
+from world.api.contract import WorldSlug
 from world.exceptions import Invalid
 from world.schemas.building import (
     BringIn,
@@ -20,10 +21,8 @@ from world.schemas.building import (
     TimeDescriptionIn,
     WorldMessageOut,
     WorldOut,
-    character_out,
-    world_out,
 )
-from world.selectors import character_resolve
+from world.selectors import character_resolve, world_builder_names
 from world.services import setup as setup_services
 from world.services import worlds as world_services
 
@@ -31,13 +30,13 @@ router = Router(tags=["build: world"])
 
 
 @router.post("/setup", response={200: WorldMessageOut, **ERRORS}, summary="Run the setup wizard in one call")
-def setup(request: HttpRequest, world: Path[str], payload: SetupIn):
+def setup(request: HttpRequest, world_slug: WorldSlug, payload: SetupIn):
     """TinyMUD's setup wizard: name, description, conflict, safety level, advanced GOAP, start room and an
     optional first NPC (manual), or a start room and NPC generated from the world's name (quick).
     A world that is already set up answers 409 until it is purged."""
-    target = builder_world(request, world)
+    world = builder_world(request, world_slug)
     result = setup_services.world_setup(
-        world=target,
+        world=world,
         actor=request.user,
         name=payload.name,
         description=payload.description,
@@ -51,100 +50,102 @@ def setup(request: HttpRequest, world: Path[str], payload: SetupIn):
     npc = f" {result.npc.name} waits there." if result.npc else ""
     return {
         "message": f"Setup complete: {result.world.name} begins in '{result.start_room.key}'.{npc}",
-        "world": world_out(result.world),
+        "world": world_view(result.world),
     }
 
 
 @router.get("/settings", response={200: WorldOut, **ERRORS}, summary="World settings")
-def settings_get(request: HttpRequest, world: Path[str]):
-    return world_out(builder_world(request, world))
+def settings_get(request: HttpRequest, world_slug: WorldSlug):
+    return world_view(builder_world(request, world_slug))
 
 
 @router.patch("/settings", response={200: WorldMessageOut, **ERRORS}, summary="Change world settings")
-def settings_update(request: HttpRequest, world: Path[str], payload: SettingsIn):
+def settings_update(request: HttpRequest, world_slug: WorldSlug, payload: SettingsIn):
     """TinyMUD's /safety (with its aliases) and /world set (unreachable there)."""
-    target = world_services.world_update_settings(
-        world=builder_world(request, world), **payload.dict(exclude_unset=True)
+    world = world_services.world_update_settings(
+        world=builder_world(request, world_slug), **payload.dict(exclude_unset=True)
     )
     return {
-        "message": f"Settings of {target.name} saved. Safety level: {target.safety_level}.",
-        "world": world_out(target),
+        "message": f"Settings of {world.name} saved. Safety level: {world.safety_level}.",
+        "world": world_view(world),
     }
 
 
 @router.put("/timedesc/{hour}", response={200: WorldMessageOut, **ERRORS}, summary="Set an hour's description")
-def timedesc_set(request: HttpRequest, world: Path[str], hour: int, payload: TimeDescriptionIn):
+def timedesc_set(request: HttpRequest, world_slug: WorldSlug, hour: int, payload: TimeDescriptionIn):
     """TinyMUD's /settimedesc: the text shown at that hour (0-23) in external rooms."""
-    target = world_services.world_set_time_description(
-        world=builder_world(request, world), hour=hour, text=payload.text
+    world = world_services.world_set_time_description(
+        world=builder_world(request, world_slug), hour=hour, text=payload.text
     )
-    return {"message": f"Time description for hour {hour} set.", "world": world_out(target)}
+    return {"message": f"Time description for hour {hour} set.", "world": world_view(world)}
 
 
 @router.delete("/timedesc/{hour}", response={200: WorldMessageOut, **ERRORS}, summary="Clear an hour's description")
-def timedesc_clear(request: HttpRequest, world: Path[str], hour: int):
-    target = world_services.world_set_time_description(world=builder_world(request, world), hour=hour, text="")
-    return {"message": f"Time description for hour {hour} cleared.", "world": world_out(target)}
-
-
-def _builders(world) -> list[str]:
-    return sorted(world.builders.values_list("username", flat=True), key=str.casefold)
+def timedesc_clear(request: HttpRequest, world_slug: WorldSlug, hour: int):
+    world = world_services.world_set_time_description(world=builder_world(request, world_slug), hour=hour, text="")
+    return {"message": f"Time description for hour {hour} cleared.", "world": world_view(world)}
 
 
 @router.get("/builders", response={200: BuildersOut, **ERRORS}, summary="List the world's builders")
-def builders_list(request: HttpRequest, world: Path[str]):
-    target = builder_world(request, world)
-    names = _builders(target)
+def builders_list(request: HttpRequest, world_slug: WorldSlug):
+    world = builder_world(request, world_slug)
+    names = world_builder_names(world=world)
     return {"message": f"Builders: {', '.join(names)}." if names else "No builders.", "builders": names}
 
 
 @router.post("/builders", response={200: BuildersOut, **ERRORS}, summary="Promote a user to builder")
-def builders_promote(request: HttpRequest, world: Path[str], payload: BuilderIn):
+def builders_promote(request: HttpRequest, world_slug: WorldSlug, payload: BuilderIn):
     """TinyMUD's /auth promote, scoped to one world."""
-    target = builder_world(request, world)
-    user = world_services.builder_promote(world=target, username=payload.username)
-    return {"message": f"'{user.username}' is now a builder of {target.slug}.", "builders": _builders(target)}
+    world = builder_world(request, world_slug)
+    user = world_services.builder_promote(world=world, username=payload.username)
+    return {
+        "message": f"'{user.username}' is now a builder of {world.slug}.",
+        "builders": world_builder_names(world=world),
+    }
 
 
 @router.delete("/builders/{username}", response={200: BuildersOut, **ERRORS}, summary="Demote a builder")
-def builders_demote(request: HttpRequest, world: Path[str], username: str):
+def builders_demote(request: HttpRequest, world_slug: WorldSlug, username: str):
     """TinyMUD's /auth demote: the last builder cannot be demoted."""
-    target = builder_world(request, world)
-    user = world_services.builder_demote(world=target, username=username)
-    return {"message": f"'{user.username}' is no longer a builder of {target.slug}.", "builders": _builders(target)}
+    world = builder_world(request, world_slug)
+    user = world_services.builder_demote(world=world, username=username)
+    return {
+        "message": f"'{user.username}' is no longer a builder of {world.slug}.",
+        "builders": world_builder_names(world=world),
+    }
 
 
 @router.post("/teleport", response={200: CharacterMessageOut, **ERRORS}, summary="Teleport a character")
-def teleport(request: HttpRequest, world: Path[str], payload: TeleportIn):
+def teleport(request: HttpRequest, world_slug: WorldSlug, payload: TeleportIn):
     """TinyMUD's /teleport: a named character (or your own) to a room."""
-    target = builder_world(request, world)
-    room = room_named(request, target, payload.room)
+    world = builder_world(request, world_slug)
+    room = room_named(request, world, payload.room)
     character = (
-        character_resolve(world=target, query=payload.character)
+        character_resolve(world=world, query=payload.character)
         if payload.character
-        else world_services.actor_character(world=target, user=request.user)
+        else world_services.actor_character(world=world, user=request.user)
     )
     if character is None:
         raise Invalid("You have no character in this world; name the character to teleport.")
-    world_services.character_teleport(world=target, character=character, room=room)
+    world_services.character_teleport(world=world, character=character, room=room)
     return {
         "message": f"Teleport complete: {character.name} is in '{room.key}'.",
-        "character": character_out(character),
+        "character": character_view(character),
     }
 
 
 @router.post("/bring", response={200: CharacterMessageOut, **ERRORS}, summary="Bring a character to you")
-def bring(request: HttpRequest, world: Path[str], payload: BringIn):
-    target = builder_world(request, world)
-    character = world_services.character_bring(world=target, actor=request.user, name=payload.character)
-    return {"message": f"Bring complete: {character.name} is with you.", "character": character_out(character)}
+def bring(request: HttpRequest, world_slug: WorldSlug, payload: BringIn):
+    world = builder_world(request, world_slug)
+    character = world_services.character_bring(world=world, actor=request.user, name=payload.character)
+    return {"message": f"Bring complete: {character.name} is with you.", "character": character_view(character)}
 
 
 @router.post("/kick", response={200: KickOut, **ERRORS}, summary="Kick a player")
-def kick(request: HttpRequest, world: Path[str], payload: KickIn):
+def kick(request: HttpRequest, world_slug: WorldSlug, payload: KickIn):
     """TinyMUD's /kick: every token of the player is revoked and every browser session ended."""
-    target = builder_world(request, world)
-    result = world_services.player_kick(world=target, actor=request.user, name=payload.player)
+    world = builder_world(request, world_slug)
+    result = world_services.player_kick(world=world, actor=request.user, name=payload.player)
     return {
         "message": f"Kicked '{result.character.name}'.",
         "player": result.character.name,
@@ -154,13 +155,13 @@ def kick(request: HttpRequest, world: Path[str], payload: KickIn):
 
 
 @router.post("/purge", response={200: PurgeOut, **ERRORS}, summary="Purge the world")
-def purge(request: HttpRequest, world: Path[str], payload: PurgeIn):
+def purge(request: HttpRequest, world_slug: WorldSlug, payload: PurgeIn):
     """Reset the world to factory defaults in one transaction (rooms, characters, items, templates, factions,
     relationships all go; the world, its slug and builders stay) and save it at once. `confirm` must equal
     the world's slug."""
-    result = world_services.world_purge(world=builder_world(request, world), confirm=payload.confirm)
+    result = world_services.world_purge(world=builder_world(request, world_slug), confirm=payload.confirm)
     return {
         "message": "World purged and reset to factory default.",
-        "world": world_out(result.world),
+        "world": world_view(result.world),
         "removed": result.removed,
     }

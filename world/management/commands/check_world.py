@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from world.integrity import world_problems
+from world.consistency import world_problems
 from world.models import World
 
 

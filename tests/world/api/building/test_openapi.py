@@ -14,7 +14,7 @@ def paths():
 
 def build_operations(paths):
     for path, operations in paths.items():
-        if path.startswith("/api/worlds"):
+        if path.startswith("/api/worlds/"):
             for method, operation in operations.items():
                 yield f"{method.upper()} {path}", operation
 
