@@ -5,7 +5,7 @@ from __future__ import annotations
 from ninja import Field, Schema
 
 from world.schemas.common import Text
-from world.schemas.play import ExitOut, RoomOut
+from world.schemas.play import PlayExitOut, PlayRoomOut
 
 # Combat
 
@@ -29,14 +29,14 @@ class AttackOut(Schema):
     killed: bool
     yielded: bool = Field(description="The target (an NPC) yielded and will not fight on.")
     dropped: list[str] = Field(description="What a slain character left on the floor.")
-    respawned_in: RoomOut | None = Field(description="Where a killed player woke up (not under permadeath).")
+    respawned_in: PlayRoomOut | None = Field(description="Where a killed player woke up (not under permadeath).")
     target: CombatantOut
 
 
 class FleeOut(Schema):
     message: str
-    fled_through: ExitOut
-    room: RoomOut
+    fled_through: PlayExitOut
+    room: PlayRoomOut
 
 
 # Dice
