@@ -299,6 +299,7 @@ JSON_SHAPES: dict[tuple[str, str], Callable[[Any], str | None]] = {
     ("Exit", "lock_allow_relationships"): lock_rules_problem,
     ("FactionRole", "contract_config"): json_object_problem,
     ("Character", "sheet"): json_object_problem,
+    ("Mission", "reward_items"): strings_problem,
 }
 
 

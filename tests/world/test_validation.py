@@ -7,10 +7,11 @@ import pathlib
 
 import pytest
 
+from accounts.services import accounts
 from tests import factories
 from world import models, validation
 from world.exceptions import Conflict, Invalid
-from world.services import accounts, characters, npcs, rooms
+from world.services import characters, npcs, rooms
 
 SURROGATE = "\udfff"
 
