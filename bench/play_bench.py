@@ -62,8 +62,8 @@ def seed(clients: int) -> tuple[list[str], dict]:
     from django.test import Client
 
     call_command("migrate", verbosity=0)
+    from accounts.services.tokens import token_issue
     from tests import factories
-    from world.services.tokens import token_issue
 
     world = factories.WorldFactory(slug="bench", name="Bench")
     hall = factories.RoomFactory(world=world, key="hall", name="Great Hall")

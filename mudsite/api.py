@@ -13,12 +13,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from accounts.api.auth import router as auth_router
 from persistence.api import router as saves_router
-from world.api.auth import router as auth_router
 from world.api.building import router as build_router
 from world.api.games import router as games_router
 from world.api.interact import router as interact_router
+from world.api.missions import build_router as build_missions_router
+from world.api.missions import play_router as missions_router
 from world.api.play import router as play_router
+from world.api.trade import router as trade_router
 from world.api.worlds import router as worlds_router
 from world.exceptions import WorldError
 
@@ -30,8 +33,11 @@ api = NinjaAPI(
 # Order matters where prefixes overlap: Django tries the URL patterns in the order they are mounted.
 api.add_router("/worlds", worlds_router)
 api.add_router("/worlds/{world}/build", build_router)
+api.add_router("/worlds/{world}/build", build_missions_router)
 api.add_router("/auth", auth_router)
 api.add_router("/worlds/{world}/play/interact", interact_router)
+api.add_router("/worlds/{world}/play/offers", trade_router)
+api.add_router("/worlds/{world}/play/missions", missions_router)
 api.add_router("/worlds/{world}/play", play_router)
 api.add_router("/worlds/{world}/play", games_router)
 api.add_router("/saves", saves_router)

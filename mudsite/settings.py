@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves the Swagger UI assets itself: /api/docs works offline
+    "accounts",
     "django_jsonform",
     "world",
     "persistence",
@@ -148,5 +150,21 @@ MUDSITE_LOGIN_FAILURE_LIMIT = env_int("MUDSITE_LOGIN_FAILURE_LIMIT", 5)
 MUDSITE_LOGIN_FAILURE_WINDOW = env_int("MUDSITE_LOGIN_FAILURE_WINDOW", 300)  # seconds
 MUDSITE_REGISTER_LIMIT = env_int("MUDSITE_REGISTER_LIMIT", 30)  # accounts per client address per window
 MUDSITE_REGISTER_WINDOW = env_int("MUDSITE_REGISTER_WINDOW", 3600)
+# Bearer tokens: lifetime, counted from the last use ("sliding") or from the login ("fixed").
+MUDSITE_TOKEN_LIFETIME_SECONDS = env_int("MUDSITE_TOKEN_LIFETIME_SECONDS", 30 * 24 * 3600)
+MUDSITE_TOKEN_EXPIRY = os.environ.get("MUDSITE_TOKEN_EXPIRY", "sliding")
+MUDSITE_TOKEN_TOUCH_SECONDS = env_int("MUDSITE_TOKEN_TOUCH_SECONDS", 60)  # last_used_at written at most this often
+# Password reset codes (Django's PasswordResetTokenGenerator) and the mail that carries them.
+PASSWORD_RESET_TIMEOUT = env_int("DJANGO_PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)
+MAILERS = {
+    "default": {"BACKEND": os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "mudsite@localhost")
 # Who answers for NPCs: a dotted path to a class with `reply(DialogueRequest) -> str`.
 MUDSITE_DIALOGUE_BACKEND = os.environ.get("MUDSITE_DIALOGUE_BACKEND", "world.npc_dialogue.OfflineDialogue")
+
+# Live feed (world/live/): SQLite has no notifications, so one poller per process looks for new rows
+# this often while anyone waits (PostgreSQL uses LISTEN/NOTIFY instead); streams send a keep-alive
+# comment and re-check the caller's login this often.
+MUDSITE_LIVE_POLL_MS = env_int("MUDSITE_LIVE_POLL_MS", 200)
+MUDSITE_LIVE_KEEPALIVE_SECONDS = env_int("MUDSITE_LIVE_KEEPALIVE_SECONDS", 15)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
+from accounts.api.security import authenticated
 from persistence.exporter import ExportResult
 from persistence.facade import SaveStats, flush_all_saves, get_save_stats, write_world_copy
-from world.api.security import authenticated
 from world.exceptions import Forbidden
 from world.schemas.common import ErrorOut
 from world.selectors import world_get

@@ -55,3 +55,8 @@ def sweep_seconds() -> float:
 def export_chunk_delay_seconds() -> float:
     """Test-only: pause after each written chunk so crash tests can kill an export mid-write."""
     return int(getattr(settings, "MUDSITE_TEST_EXPORT_DELAY_MS", 0)) / 1000
+
+
+def import_max_bytes() -> int:
+    """The most bytes an import reads after decompression: a tiny zstd bomb must not fill the memory."""
+    return int(getattr(settings, "MUDSITE_IMPORT_MAX_BYTES", 512 * 1024 * 1024))

@@ -59,9 +59,22 @@ def open_world_file(path: Path) -> IO[bytes]:
     return open(path, "rb")
 
 
-def read_world_file(path: Path) -> bytes:
+class WorldFileTooLarge(ValueError):
+    """A world file decompresses to more than the configured limit."""
+
+
+def read_world_file(path: Path, *, max_bytes: int | None = None) -> bytes:
+    """The file's (decompressed) bytes; with `max_bytes`, reading stops past it with WorldFileTooLarge."""
     with open_world_file(path) as f:
-        return f.read()
+        if max_bytes is None:
+            return f.read()
+        chunks, total = [], 0
+        while chunk := f.read(min(1 << 20, max_bytes + 1 - total)):
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > max_bytes:
+                raise WorldFileTooLarge(f"it decompresses to more than {max_bytes} bytes (MUDSITE_IMPORT_MAX_BYTES)")
+    return b"".join(chunks)
 
 
 def read_file_version(path: Path) -> int | None:

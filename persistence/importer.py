@@ -9,40 +9,30 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.db.models import BigIntegerField, Max, Model, Value
 from django.db.models.functions import Greatest
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from persistence.facade import save_world
-from persistence.formats.mudsite import (
-    CHARACTER_SCALARS,
-    InvalidWorldFile,
-    parse_document,
-    validate_document,
-)
+from persistence.formats import mudsite
+from persistence.formats.mudsite import InvalidWorldFile, parse_document, validate_document
 from persistence.models import SaveState
 from world import models as w
-from world.sheet import sheet_errors
+from world.services.worlds import world_empty
+from world.validation import tree_text_problem
 
-M = TypeVar("M", bound=Model)
 BATCH = 1000
 
 
 class ImportRejected(ValueError):
     """The file cannot be imported; nothing was changed."""
-
-
-def ref[M: Model](table: dict[str, M], name: str | None, what: str, where: str) -> M | None:
-    if name is None:
-        return None
-    try:
-        return table[name]
-    except KeyError:
-        raise ImportRejected(f"{where}: {what} {name!r} is not in the file") from None
 
 
 def when(value: str, where: str):
@@ -70,7 +60,26 @@ def import_world_bytes(data: bytes, *, slug: str | None = None, replace: bool = 
     return import_world_document(document, slug=slug, replace=replace)
 
 
+def refuse_unstorable(document: dict[str, Any], *, slug: str | None) -> None:
+    """What the database or a later export could not hold is refused here, on every database alike."""
+    problem = tree_text_problem(document)
+    if problem:
+        raise ImportRejected(f"the file holds text that cannot be stored: it {problem}")
+    version = document.get("world_version") or 0
+    if not isinstance(version, int) or not 0 <= version < 2**63:
+        raise ImportRejected(f"world_version {version!r} is not a whole number below 2^63")
+    slug_field = w.World._meta.get_field("slug")
+    target = slug or (document.get("world") or {}).get("slug") or ""
+    try:
+        slug_field.run_validators(target)
+        if len(target) > (slug_field.max_length or 0):
+            raise ValidationError(f"at most {slug_field.max_length} characters")
+    except ValidationError as exc:
+        raise ImportRejected(f"slug {target[:80]!r} is not valid: {' '.join(exc.messages)}") from None
+
+
 def import_world_document(document: dict[str, Any], *, slug: str | None = None, replace: bool = False) -> w.World:
+    refuse_unstorable(document, slug=slug)
     try:
         with transaction.atomic():
             return _import(document, slug=slug, replace=replace)
@@ -78,13 +87,6 @@ def import_world_document(document: dict[str, Any], *, slug: str | None = None, 
         raise ImportRejected(f"the database refused the world: {exc}") from None
     except DatabaseError as exc:
         raise ImportRejected(f"the database refused the world: {exc}") from None
-
-
-def clear_world(world: w.World) -> None:
-    """Delete everything a world holds, keeping the world row (and so its save statistics)."""
-    w.World.objects.filter(pk=world.pk).update(start_room=None)
-    for model in (w.Relationship, w.Character, w.Item, w.Exit, w.Room, w.ItemTemplate, w.Faction):
-        model.objects.filter(world=world).delete()
 
 
 PREPARED_KINDS = {"JSONField", "UUIDField", "DateTimeField"}
@@ -140,214 +142,252 @@ def _users(usernames: Iterable[str]) -> dict[str, Any]:
     return found
 
 
+@dataclass
+class Reference:
+    """A field of a section that names a row of another section (or of the same one)."""
+
+    key: str  # output key in the file
+    field: str  # the foreign key's name on the model
+    target: type[Model]
+    section: mudsite.Section | None  # the section exporting the target (None: accounts)
+    keys: tuple[str, ...]  # the target section's output keys the value is looked up by
+    scope: tuple[str, ...]  # the row's keys that come first in the lookup (Section.scoped)
+    nullable: bool
+
+
+def _references(section: mudsite.Section) -> list[Reference]:
+    references = []
+    for key, lookup in section.fields.items():
+        if "__" not in lookup:
+            continue
+        name, attr = lookup.split("__", 1)
+        relation = section.model._meta.get_field(name)
+        target = relation.related_model
+        assert isinstance(target, type)
+        scope = section.scoped.get(key, ())
+        target_section = _section_of(target)
+        keys = (*scope, *_output_keys(target_section, (attr,))) if target_section else ()
+        references.append(Reference(key, name, target, target_section, keys, scope, bool(relation.null)))
+    return references
+
+
+def _section_of(model: type[Model]) -> mudsite.Section | None:
+    return next((s for s in mudsite.SECTION_SPECS if s.model is model), None)
+
+
+def _output_keys(section: mudsite.Section, lookups: tuple[str, ...]) -> tuple[str, ...]:
+    by_lookup = {lookup: key for key, lookup in section.fields.items()}
+    return tuple(by_lookup.get(lookup, lookup) for lookup in lookups)
+
+
+def import_order() -> list[mudsite.Section]:
+    """Sections in an order where each one's required references are already imported.
+
+    Greedy, in file order: first a section all of whose references are ready; failing that, one
+    whose non-null references are (its nullable ones to later sections are filled afterwards).
+    """
+    remaining = list(mudsite.SECTION_SPECS)
+    done: set[type[Model]] = set()
+    order: list[mudsite.Section] = []
+
+    def ready(section: mudsite.Section, *, nullable_too: bool) -> bool:
+        names_done = {s.name for s in order}
+        if not set(section.after) <= names_done:
+            return False
+        for reference in _references(section):
+            if reference.target is section.model or reference.section is None:
+                continue
+            if reference.target not in done and (nullable_too or not reference.nullable):
+                return False
+        return True
+
+    while remaining:
+        section = next((s for s in remaining if ready(s, nullable_too=True)), None)
+        section = section or next((s for s in remaining if ready(s, nullable_too=False)), None)
+        if section is None:
+            raise ImproperlyConfigured(f"world sections with required references in a cycle: {remaining}")
+        order.append(section)
+        done.add(section.model)
+        remaining.remove(section)
+    return order
+
+
+class Importer(mudsite.ImportContext):
+    """One import: the world row, then every section (mudsite.SECTION_SPECS), then what was deferred."""
+
+    def __init__(self, world: w.World, *, fresh: bool, users: dict[str, Any]) -> None:
+        self.world = world
+        self.fresh = fresh  # a copy under another slug gets new uuids (they are unique across worlds)
+        self.users = users
+        self.imported: dict[str, list[tuple[dict[str, Any], Model]]] = {}
+        self.indexes: dict[tuple[str, tuple[str, ...]], dict[Any, Model]] = {}
+        self.deferred: list[tuple[mudsite.Section, Reference]] = []
+
+    def index(self, section_name: str, keys: tuple[str, ...]) -> dict[Any, Model]:
+        """The rows of a section by the file's values of `keys` (the file's uuids, too, when the
+        import gives new ones: references inside the file still resolve through them)."""
+        found = self.indexes.get((section_name, keys))
+        if found is None:
+            found = {}
+            for row, obj in self.imported.get(section_name, []):
+                found[row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)] = obj
+            self.indexes[(section_name, keys)] = found
+        return found
+
+    def find(self, section: str, key: Any, where: str) -> Model:
+        target = next(s for s in mudsite.SECTION_SPECS if s.name == section)
+        return self.resolve(target, _output_keys(target, self.natural_key(target)), key, where, what=section)
+
+    def natural_key(self, section: mudsite.Section) -> tuple[str, ...]:
+        for candidate in ("name", "key", "uuid"):
+            if candidate in section.fields.values():
+                return (candidate,)
+        raise ImproperlyConfigured(f"section {section.name} has no natural key")
+
+    def resolve(self, target: mudsite.Section, keys: tuple[str, ...], value: Any, where: str, *, what: str) -> Model:
+        found = self.index(target.name, keys).get(value)
+        if found is None:
+            raise ImportRejected(f"{where}: {what} {value!r} is not in the file")
+        return found
+
+    def reference_value(self, reference: Reference, row: dict[str, Any], where: str) -> Model | None:
+        value = row[reference.key]
+        if value is None:
+            return None
+        if reference.section is None:
+            assert reference.target is get_user_model(), f"{reference.key}: no section exports {reference.target}"
+            return self.users[value]
+        if reference.scope:
+            value = (*(row[k] for k in reference.scope), value)
+        return self.resolve(reference.section, reference.keys, value, where, what=reference.key)
+
+    def run(self, document: dict[str, Any]) -> None:
+        imported_models: set[type[Model]] = set()
+        for section in import_order():
+            self.import_section(section, document[section.name], imported_models)
+            imported_models.add(section.model)
+        for section, reference in self.deferred:
+            changed = []
+            for i, (row, obj) in enumerate(self.imported[section.name]):
+                related = self.reference_value(reference, row, f"{section.name}/{i}")
+                if related is not None:
+                    setattr(obj, reference.field, related)
+                    changed.append(obj)
+            section.model._default_manager.bulk_update(changed, [reference.field], batch_size=BATCH)
+
+    def import_section(self, section: mudsite.Section, rows: list[dict[str, Any]], ready: set[type[Model]]) -> None:
+        references = _references(section)
+        now_refs, self_refs = [], []
+        for reference in references:
+            if reference.target is section.model:
+                self_refs.append(reference)
+            elif reference.target in ready or reference.section is None:
+                now_refs.append(reference)
+            else:
+                self.deferred.append((section, reference))
+        plain = {key: lookup for key, lookup in section.fields.items() if "__" not in lookup}
+        datetimes = {
+            key
+            for key, lookup in plain.items()
+            if section.model._meta.get_field(lookup).get_internal_type() == "DateTimeField"
+        }
+        parsed = []
+        for i, row in enumerate(rows):
+            where = f"{section.name}/{i}"
+            if section.parse is not None:
+                try:
+                    row = section.parse(dict(row), self, where)
+                except InvalidWorldFile as exc:
+                    raise ImportRejected(str(exc)) from None
+            parsed.append((i, row))
+        self.imported[section.name] = []
+        # Rows whose container (a reference to their own section) is not in yet wait for a later wave.
+        remaining = parsed
+        while remaining:
+            wave = [(i, row) for i, row in remaining if all(self.self_ready(section, ref, row) for ref in self_refs)]
+            if not wave:
+                i, row = remaining[0]
+                ref = self_refs[0]
+                raise ImportRejected(f"{section.name}/{i}: {ref.key} {row[ref.key]!r} is not in the file (or a cycle)")
+            objects = []
+            for i, row in wave:
+                where = f"{section.name}/{i}"
+                values = {}
+                for key, lookup in plain.items():
+                    value = row[key]
+                    if key in datetimes and value is not None:
+                        value = when(value, where)
+                    values[lookup] = value
+                if "uuid" in values and self.fresh:
+                    values["uuid"] = uuid.uuid4()
+                for reference in (*now_refs, *self_refs):
+                    values[reference.field] = self.reference_value(reference, row, where)
+                if section.world_path == "world_id":
+                    values["world"] = self.world
+                objects.append(section.model(**values))
+            insert_rows(section, objects, world=self.world)
+            for (i, _row), obj in zip(wave, objects, strict=True):
+                self.imported[section.name].append((rows[i], obj))
+            self.indexes = {k: v for k, v in self.indexes.items() if k[0] != section.name}
+            done = {i for i, _ in wave}
+            remaining = [(i, row) for i, row in remaining if i not in done]
+
+    def self_ready(self, section: mudsite.Section, reference: Reference, row: dict[str, Any]) -> bool:
+        value = row[reference.key]
+        return value is None or value in self.index(section.name, reference.keys)
+
+
+def _is_stamp(field: Any) -> bool:
+    return bool(getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False))
+
+
+def insert_rows(section: mudsite.Section, objects: list[Model], *, world: w.World) -> None:
+    """Big world-scoped tables go through one prepared executemany (insert_with_uuids); the rest
+    through bulk_create, then their timestamps again (auto_now_add overwrites them on insert)."""
+    model = section.model
+    if section.world_path == "world_id" and any(f.name == "uuid" for f in model._meta.concrete_fields):
+        stamps = [f for f in model._meta.concrete_fields if _is_stamp(f)]
+        for obj in objects:
+            for f in stamps:
+                if getattr(obj, f.attname) is None:  # a section that does not carry it
+                    setattr(obj, f.attname, timezone.now())
+        insert_with_uuids(model, objects, world=world)
+        return
+    stamped = [f.name for f in model._meta.concrete_fields if _is_stamp(f) and f.name in section.fields.values()]
+    values = [[getattr(obj, name) for name in stamped] for obj in objects]
+    model._default_manager.bulk_create(objects, batch_size=BATCH)
+    if stamped:
+        for obj, kept in zip(objects, values, strict=True):
+            for name, value in zip(stamped, kept, strict=True):
+                setattr(obj, name, value)
+        model._default_manager.bulk_update(objects, stamped, batch_size=BATCH)
+
+
 def _import(document: dict[str, Any], *, slug: str | None, replace: bool) -> w.World:
     data = document["world"]
     slug = slug or data["slug"]
-    # A copy under another slug gets new uuids (they are unique across worlds); references inside
-    # the file still resolve through the file's uuids.
-    fresh = slug != data["slug"]
-
-    def new_uuid(row: dict[str, Any]) -> Any:
-        return uuid.uuid4() if fresh else row["uuid"]
-
     world = w.World.objects.filter(slug=slug).first()
     prior_version = 0
     if world is not None:
         if not replace:
             raise ImportRejected(f"a world with slug {slug!r} already exists (use --replace to overwrite it)")
         prior_version = SaveState.objects.filter(pk=world.pk).values_list("dirty_version", flat=True).first() or 0
-        clear_world(world)
+        world_empty(world=world)
     else:
         world = w.World(slug=slug)
-    for key in ("name", "description", "conflict", "safety_level", "setup_complete", "advanced_goap"):
+    for key in w.WORLD_STATE_FIELDS:
         setattr(world, key, data[key])
-    world.game_time_ticks = data["game_time_ticks"]
-    world.time_descriptions = data["time_descriptions"]
     world.start_room = None
     world.save()
 
     users = _users([c["account"] for c in document["characters"] if c["account"] is not None] + list(data["builders"]))
-
-    factions = {
-        f.name: f
-        for f in w.Faction.objects.bulk_create(
-            [
-                w.Faction(
-                    world=world,
-                    name=row["name"],
-                    description=row["description"],
-                    leadership_threshold=row["leadership_threshold"],
-                    uuid=new_uuid(row),
-                )
-                for row in document["factions"]
-            ],
-            batch_size=BATCH,
-        )
-    }
-    rooms = {
-        r.key: r
-        for r in insert_with_uuids(
-            w.Room,
-            [
-                w.Room(
-                    world=world,
-                    key=row["key"],
-                    name=row["name"],
-                    description=row["description"],
-                    tags=row["tags"],
-                    faction=ref(factions, row["faction"], "faction", f"rooms/{i}"),
-                    uuid=new_uuid(row),
-                )
-                for i, row in enumerate(document["rooms"])
-            ],
-            world=world,
-        )
-    }
-    character_objects = []
-    for i, row in enumerate(document["characters"]):
-        errors = sheet_errors(row["sheet"])
-        if errors:
-            raise ImportRejected(f"characters/{i}/sheet: {'; '.join(errors)}")
-        character_objects.append(
-            w.Character(
-                world=world,
-                name=row["name"],
-                account=ref(users, row["account"], "account", f"characters/{i}"),
-                room=ref(rooms, row["room"], "room", f"characters/{i}"),
-                **{k: row[k] for k in CHARACTER_SCALARS if k not in {"created_at", "uuid"}},
-                uuid=new_uuid(row),
-            )
-        )
-    characters = {c.name: c for c in w.Character.objects.bulk_create(character_objects, batch_size=BATCH)}
-    for character, row in zip(character_objects, document["characters"], strict=True):
-        character.created_at = when(row["created_at"], f"characters/{row['name']}")
-    w.Character.objects.bulk_update(character_objects, ["created_at"], batch_size=BATCH)
-
-    owned = []
-    for i, row in enumerate(document["rooms"]):
-        if row["owner"] is not None:
-            room = rooms[row["key"]]
-            room.owner = ref(characters, row["owner"], "owner", f"rooms/{i}")
-            owned.append(room)
-    w.Room.objects.bulk_update(owned, ["owner"], batch_size=BATCH)
-    led = []
-    for i, row in enumerate(document["factions"]):
-        faction = factions[row["name"]]
-        faction.leader = ref(characters, row["leader"], "leader", f"factions/{i}")
-        faction.created_at = when(row["created_at"], f"factions/{i}")
-        led.append(faction)
-    w.Faction.objects.bulk_update(led, ["leader", "created_at"], batch_size=BATCH)
-
-    templates = {
-        t.key: t
-        for t in w.ItemTemplate.objects.bulk_create(
-            [
-                w.ItemTemplate(world=world, key=row["key"], **{k: row[k] for k in w.ITEM_FIELDS})
-                for row in document["item_templates"]
-            ],
-            batch_size=BATCH,
-        )
-    }
-    items = _import_items(
-        world,
-        document["items"],
-        templates=templates,
-        characters=characters,
-        factions=factions,
-        rooms=rooms,
-        new_uuid=new_uuid,
-    )
-
-    equipped = []
-    for i, row in enumerate(document["characters"]):
-        if row["home_bed"] or row["equipped_weapon"]:
-            character = characters[row["name"]]
-            character.home_bed = ref(items, row["home_bed"], "home bed", f"characters/{i}")
-            character.equipped_weapon = ref(items, row["equipped_weapon"], "weapon", f"characters/{i}")
-            equipped.append(character)
-    w.Character.objects.bulk_update(equipped, ["home_bed", "equipped_weapon"], batch_size=BATCH)
-
-    insert_with_uuids(
-        w.Exit,
-        [
-            _exit(world, row, f"exits/{i}", rooms=rooms, characters=characters, new_uuid=new_uuid)
-            for i, row in enumerate(document["exits"])
-        ],
-        world=world,
-    )
-    ranks = {
-        (r.faction.name, r.name): r
-        for r in w.FactionRank.objects.bulk_create(
-            [
-                w.FactionRank(
-                    faction=ref(factions, row["faction"], "faction", f"faction_ranks/{i}"),
-                    name=row["name"],
-                    level=row["level"],
-                )
-                for i, row in enumerate(document["faction_ranks"])
-            ],
-            batch_size=BATCH,
-        )
-    }
-    roles = {
-        (r.faction.name, r.key): r
-        for r in w.FactionRole.objects.bulk_create(
-            [
-                w.FactionRole(
-                    faction=ref(factions, row["faction"], "faction", f"faction_roles/{i}"),
-                    key=row["key"],
-                    name=row["name"],
-                    description=row["description"],
-                    contract_type=row["contract_type"],
-                    contract_config=row["contract_config"],
-                )
-                for i, row in enumerate(document["faction_roles"])
-            ],
-            batch_size=BATCH,
-        )
-    }
-    memberships = []
-    for i, row in enumerate(document["faction_memberships"]):
-        where = f"faction_memberships/{i}"
-        member_of = ref(factions, row["faction"], "faction", where)
-        rank = None if row["rank"] is None else ref(ranks, (row["faction"], row["rank"]), "rank", where)  # type: ignore[arg-type]
-        role = None if row["role"] is None else ref(roles, (row["faction"], row["role"]), "role", where)  # type: ignore[arg-type]
-        memberships.append(
-            w.FactionMembership(
-                faction=member_of,
-                character=ref(characters, row["character"], "character", where),
-                rank=rank,
-                role=role,
-            )
-        )
-    w.FactionMembership.objects.bulk_create(memberships, batch_size=BATCH)
-    for membership, row in zip(memberships, document["faction_memberships"], strict=True):
-        membership.joined_at = when(row["joined_at"], "faction_memberships")
-    w.FactionMembership.objects.bulk_update(memberships, ["joined_at"], batch_size=BATCH)
-
-    links = []
-    for i, row in enumerate(document["faction_links"]):
-        a, b = (ref(factions, name, "faction", f"faction_links/{i}") for name in row["factions"])
-        assert a is not None
-        assert b is not None
-        low, high = sorted((a, b), key=lambda f: f.pk)
-        links.append(w.FactionLink(faction_a=low, faction_b=high, stance=row["stance"]))
-    w.FactionLink.objects.bulk_create(links, batch_size=BATCH)
-    w.Relationship.objects.bulk_create(
-        [
-            w.Relationship(
-                world=world,
-                source=ref(characters, row["source"], "character", f"relationships/{i}"),
-                target=ref(characters, row["target"], "character", f"relationships/{i}"),
-                label=row["label"],
-            )
-            for i, row in enumerate(document["relationships"])
-        ],
-        batch_size=BATCH,
-    )
+    importer = Importer(world, fresh=slug != data["slug"], users=users)
+    importer.run(document)
 
     world.builders.set([users[name] for name in data["builders"]])
-    world.start_room = ref(rooms, data["start_room"], "start room", "world")
+    rooms = next(s for s in mudsite.SECTION_SPECS if s.model is w.Room)
+    if data["start_room"] is not None:
+        world.start_room = importer.resolve(rooms, ("key",), data["start_room"], "world", what="start room")  # type: ignore[assignment]
     world.save(update_fields=["start_room"])
     w.World.objects.filter(pk=world.pk).update(
         created_at=when(data["created_at"], "world"), updated_at=when(data["updated_at"], "world")
@@ -362,63 +402,3 @@ def _import(document: dict[str, Any], *, slug: str | None, replace: bool) -> w.W
     )
     world.refresh_from_db()
     return world
-
-
-def _exit(world: w.World, row: dict[str, Any], where: str, *, rooms, characters, new_uuid) -> w.Exit:
-    def character_id(name: Any) -> int:
-        character = ref(characters, name, "character", where)
-        assert character is not None
-        return character.pk
-
-    rules = [
-        {**rule, "to": character_id(rule["to"])} if isinstance(rule, dict) and "to" in rule else rule
-        for rule in row["lock_allow_relationships"]
-    ]
-    return w.Exit(
-        world=world,
-        uuid=new_uuid(row),
-        source=ref(rooms, row["source"], "room", where),
-        destination=ref(rooms, row["destination"], "room", where),
-        name=row["name"],
-        kind=row["kind"],
-        is_locked=row["is_locked"],
-        lock_allow_ids=[character_id(name) for name in row["lock_allow"]],
-        lock_allow_relationships=rules,
-    )
-
-
-def _import_items(world, rows, *, templates, characters, factions, rooms, new_uuid) -> dict[str, w.Item]:
-    """Items by uuid, created container-first (an item's container must exist before it)."""
-    items: dict[str, w.Item] = {}
-    remaining = list(enumerate(rows))
-    while remaining:
-        ready = [(i, row) for i, row in remaining if row["container"] is None or row["container"] in items]
-        if not ready:
-            i, row = remaining[0]
-            raise ImportRejected(f"items/{i}: container {row['container']!r} is not in the file (or a cycle)")
-        objects = []
-        for i, row in ready:
-            where = f"items/{i}"
-            objects.append(
-                w.Item(
-                    world=world,
-                    uuid=new_uuid(row),
-                    template=ref(templates, row["template"], "template", where),
-                    owner=ref(characters, row["owner"], "owner", where),
-                    faction=ref(factions, row["faction"], "faction", where),
-                    container_opened=row["container_opened"],
-                    container_searched=row["container_searched"],
-                    room=ref(rooms, row["room"], "room", where),
-                    character=ref(characters, row["character"], "character", where),
-                    slot=row["slot"],
-                    container=ref(items, row["container"], "container", where),
-                    container_slot=row["container_slot"],
-                    **{k: row[k] for k in w.ITEM_FIELDS},
-                )
-            )
-        insert_with_uuids(w.Item, objects, world=world)
-        for item, (_, row) in zip(objects, ready, strict=True):
-            items[row["uuid"]] = item
-        done = {i for i, _ in ready}
-        remaining = [(i, row) for i, row in remaining if i not in done]
-    return items

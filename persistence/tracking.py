@@ -50,15 +50,22 @@ TRACKED_MODELS: dict[type[Model], WorldOf] = {
     w.FactionMembership: lambda o: _faction_world(o.faction_id, o, "faction"),
     w.FactionLink: lambda o: _faction_world(o.faction_a_id, o, "faction_a"),
     w.Relationship: lambda o: o.world_id,
+    w.WorldClock: lambda o: o.world_id,
+    w.DailyDuty: lambda o: o.world_id,
+    w.Mission: lambda o: o.world_id,
+    w.MissionObjective: lambda o: w.Mission.objects.filter(pk=o.mission_id).values_list("world_id", flat=True).first(),
 }
 
 # Labels, so models other branches add (the event feed, interaction sessions) can be declared
 # before they exist. Never exported, never a reason to export.
 TRANSIENT_MODELS: frozenset[str] = frozenset(
     {
-        "world.ApiToken",
+        "accounts.ApiToken",
         "world.Event",
         "world.InteractionSession",
+        "world.ClockLease",
+        "world.Offer",
+        "world.OfferItem",
         "world.Violence",
     }
 )

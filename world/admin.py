@@ -544,15 +544,19 @@ class RelationshipAdmin(WorldScopedAdmin):
     autocomplete_fields = ("source", "target")
 
 
-@admin.register(models.ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "user", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("revoked_at",)
-    search_fields = ("prefix", "user__username")
-    ordering = ("-created_at",)
-    list_select_related = ("user",)
-    readonly_fields = ("user", "prefix", "created_at", "last_used_at")
-    fields = ("user", "prefix", "created_at", "last_used_at", "revoked_at")
+class MissionObjectiveInline(admin.TabularInline):
+    model = models.MissionObjective
+    extra = 0
+    fields = ("position", "kind", "description", "target_character", "target_template", "target_room",
+              "target_count", "current_count", "completed")  # fmt: skip
+    raw_id_fields = ("target_character", "target_template", "target_room")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # tokens are issued at login; the clear token is never stored
+
+@admin.register(models.Mission)
+class MissionAdmin(WorldScopedAdmin):
+    list_display = ("title", "world", "status", "issuer", "assignee", "deadline", "rewarded")
+    list_filter = ("status", "world")
+    list_select_related = ("world", "issuer", "assignee")
+    search_fields = ("title", "uuid")
+    raw_id_fields = ("issuer", "assignee")
+    inlines = [MissionObjectiveInline]

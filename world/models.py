@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 
 from world.sheet import validate_sheet
+from world.validation import instance_errors
 
 SLUG_VALIDATOR = RegexValidator(r"^[a-z0-9-]+$", "Use lowercase letters, digits and hyphens only.")
 KEY_VALIDATOR = RegexValidator(r"^[A-Za-z0-9_]+$", "Use letters, digits and underscores only.")
@@ -62,6 +63,11 @@ class World(models.Model):
     )
     advanced_goap = models.BooleanField(default=False)
     game_time_ticks = models.PositiveBigIntegerField(default=0)
+    offer_ttl_seconds = models.PositiveIntegerField(
+        default=300,
+        validators=[MinValueValidator(1), MaxValueValidator(86400)],
+        help_text="How long a trade offer stands.",
+    )
     time_descriptions = models.JSONField(default=dict, blank=True, help_text="Hour (0-23) → text.")
     builders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="built_worlds")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -79,17 +85,25 @@ class World(models.Model):
         return self.slug
 
     def clean(self) -> None:
-        errors = {}
-        if not isinstance(self.time_descriptions, dict):
-            errors["time_descriptions"] = "Give an object of hour (0-23) → text."
-        else:
-            bad = [k for k in self.time_descriptions if not str(k).isdigit() or not 0 <= int(k) <= 23]
-            if bad:
-                errors["time_descriptions"] = f"Hours must be 0-23, got {', '.join(map(str, bad))}."
+        errors = instance_errors(self)
         if self.start_room is not None and self.pk and self.start_room.world_id != self.pk:
             errors["start_room"] = "The start room must be a room of this world."
         if errors:
             raise ValidationError(errors)
+
+
+# What a world holds besides its identity (slug, timestamps) and its links (start room, builders):
+# the one list the world file, the importer and purge (back to the defaults) all go through.
+WORLD_STATE_FIELDS = (
+    "name",
+    "description",
+    "conflict",
+    "safety_level",
+    "setup_complete",
+    "advanced_goap",
+    "game_time_ticks",
+    "time_descriptions",
+)
 
 
 def same_world_errors(instance: models.Model, world_id: int | None, fields: list[str]) -> dict[str, str]:
@@ -115,7 +129,7 @@ class WorldScoped(models.Model):
             for f in self._meta.concrete_fields
             if f.is_relation and f.name != "world" and hasattr(f.related_model, "world_id")
         ]
-        errors = same_world_errors(self, self.world_id, links)
+        errors = instance_errors(self) | same_world_errors(self, self.world_id, links)
         if errors:
             raise ValidationError(errors)
 
@@ -458,6 +472,11 @@ class FactionRole(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        errors = instance_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
 
 class FactionMembership(models.Model):
     faction = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="memberships")
@@ -544,23 +563,6 @@ class Relationship(WorldScoped):
 # Transient rows: never part of a world file, never trigger an export.
 
 
-class ApiToken(models.Model):
-    """A bearer token. Only its SHA-256 is stored; the clear token is shown once, at login."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    prefix = models.CharField(max_length=8, editable=False, help_text="First characters, to tell tokens apart.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.prefix}… ({self.user_id})"
-
-
 class EventKind(models.TextChoices):
     SAY = "say", "Say"
     TELL = "tell", "Tell"
@@ -636,4 +638,8 @@ class InteractionSession(models.Model):
         return f"{self.character_id} → {self.target_name}"
 
 
-from world.combat.models import Violence, ViolenceKind  # noqa: E402,F401  (the app registry sees them here)
+# The world clock and the game systems keep their rows in their own modules; imported here so the
+# app registry sees them.
+from world.combat.models import Violence, ViolenceKind  # noqa: E402, F401
+from world.games.models import Mission, MissionObjective, Offer, OfferItem  # noqa: E402, F401
+from world.simulation.models import ClockLease, DailyDuty, WorldClock  # noqa: E402, F401

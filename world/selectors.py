@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +25,7 @@ from world.models import (
     Violence,
     World,
 )
+from world.simulation.gametime import game_time, room_is_external
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,64}$")
 
@@ -38,6 +38,12 @@ def world_get(*, slug: str) -> World:
 
 
 # Play: the caller's character and what it perceives.
+
+
+def account_characters(user_id: int) -> list[dict[str, str]]:
+    """The characters an account plays, for `/api/auth/me` (registered with accounts in WorldConfig.ready)."""
+    characters = Character.objects.filter(account_id=user_id).select_related("world").order_by("world__slug")
+    return [{"world": c.world.slug, "name": c.name} for c in characters]
 
 
 def play_character_get(*, user: AbstractBaseUser | AnonymousUser, world_slug: str) -> Character:
@@ -138,11 +144,16 @@ def room_look(*, character: Character) -> dict[str, Any]:
         lines.append("Here: " + ", ".join(c["name"] + (" (NPC)" if c["is_npc"] else "") for c in characters) + ".")
     if items:
         lines.append("Objects: " + ", ".join(i["name"] for i in items) + ".")
+    world = character.world
+    time = game_time(world.game_time_ticks, world.time_descriptions)
+    if room_is_external(room.tags):
+        lines.append(time["text"])
     return {
         "room": room_brief(room),
         "exits": exits,
         "characters": characters,
         "items": items,
+        "time": time,
         "message": "\n".join(line for line in lines if line),
     }
 
@@ -231,6 +242,7 @@ def character_sheet(*, character: Character) -> dict[str, Any]:
         "currency": character.currency,
         "inventory": inventory_slots(character=character),
         "relationships": relationships_of(character=character),
+        "time": game_time(character.world.game_time_ticks, character.world.time_descriptions),
     }
 
 
@@ -238,7 +250,6 @@ def character_sheet(*, character: Character) -> dict[str, Any]:
 
 EVENT_PAGE = 100
 EVENT_WAIT_MAX = 25.0
-EVENT_POLL_INTERVAL = 0.5
 
 
 def event_list(*, character: Character, after: int | None, limit: int = EVENT_PAGE) -> list[Event]:
@@ -247,40 +258,6 @@ def event_list(*, character: Character, after: int | None, limit: int = EVENT_PA
     if after is None:
         return list(reversed(events.order_by("-id")[:limit]))
     return list(events.filter(id__gt=after).order_by("id")[:limit])
-
-
-def event_wait(
-    *,
-    character: Character,
-    after: int | None,
-    wait: float,
-    limit: int = EVENT_PAGE,
-    sleep: Callable[[float], None] | None = None,
-    clock: Callable[[], float] | None = None,
-    interval: float = EVENT_POLL_INTERVAL,
-) -> list[Event]:
-    """Like event_list, but waits up to `wait` seconds (capped at 25) for the first event.
-
-    A short polling loop of autocommit reads: no transaction is held while waiting. Tests inject
-    `sleep` and `clock`; the defaults are read at call time so they can be patched too.
-    """
-    sleep = sleep or _sleep
-    clock = clock or _clock
-    deadline = clock() + max(0.0, min(wait, EVENT_WAIT_MAX))
-    while True:
-        events = event_list(character=character, after=after, limit=limit)
-        remaining = deadline - clock()
-        if events or remaining <= 0:
-            return events
-        sleep(min(interval, remaining))
-
-
-def _sleep(seconds: float) -> None:
-    time.sleep(seconds)
-
-
-def _clock() -> float:
-    return time.monotonic()
 
 
 def user_can_build(*, user: Any, world: World) -> bool:

@@ -90,6 +90,10 @@ class Sheet(BaseModel):
     plan_queue: list[PlanStep] = Field(default_factory=list)
     ambition: Ambition | None = None
     lifetime_stats: dict[str, int | float] = Field(default_factory=dict)
+    # The world clock's per-character state: ticks of sleep left, and the tick each autonomous
+    # action last ran (rules below priority 80 fire at most once a game day each).
+    sleeping_ticks: int = Field(default=0, ge=0, le=100)
+    cooldowns: dict[str, int] = Field(default_factory=dict)
     yielded: bool = False  # combat: an NPC that yielded fights no more
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import jsonschema_rs
 import orjson
@@ -24,6 +25,9 @@ from django.db.models.functions import Collate, Lower
 
 from persistence.formats.schema import FORMAT_NAME, FORMAT_VERSION, SECTIONS
 from world import models as w
+from world.sheet import sheet_errors
+
+logger = logging.getLogger(__name__)
 
 SCHEMA_PATH = Path(__file__).with_name("mudsite-world.schema.json")
 CHUNK_ROWS = 2000
@@ -97,9 +101,29 @@ CHARACTER_SCALARS = (
 )
 
 
+class ImportContext(Protocol):
+    """What a section's `parse` hook may ask the importer: a row already imported, by its key."""
+
+    def find(self, section: str, key: Any, where: str) -> Model: ...
+
+
 @dataclass(frozen=True)
 class Section:
-    """One array of the document: which rows, in which order, which fields under which names."""
+    """One array of the document: which rows, in which order, which fields under which names.
+
+    The exporter and the importer both read it (persistence/README.md, "Adding a section"):
+
+    - `fields` maps each output key to a `values()` lookup. A plain column ("name") is copied
+      both ways; a lookup through a foreign key ("room__key") is written as the related row's
+      natural key and, on import, resolved to the row of that key (the section exporting the
+      related model must be imported first, or the foreign key must be nullable: it is then
+      filled in a second pass).
+    - `scoped` names references whose key is only unique inside another reference of the same
+      row: {"rank": ("faction",)} resolves "rank" by (row["faction"], row["rank"]) against the
+      rank section's ("faction", "name").
+    - `transform` (export) and `parse` (import) are inverse hooks for what a lookup cannot say
+      (ids inside JSON, a symmetric pair); `after` lists the sections `parse` needs imported.
+    """
 
     name: str
     model: type[Model]
@@ -108,6 +132,9 @@ class Section:
     fields: dict[str, str]  # output key → values() lookup
     transform: Callable[[dict[str, Any], ExportContext], dict[str, Any]] | None = None
     sort_in_python: Callable[[dict[str, Any]], Any] | None = None
+    parse: Callable[[dict[str, Any], ImportContext, str], dict[str, Any]] | None = None
+    after: tuple[str, ...] = ()
+    scoped: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def definition(self) -> str:
@@ -150,8 +177,32 @@ def exit_locks(row: dict[str, Any], ctx: ExportContext) -> dict[str, Any]:
     return row
 
 
+def exit_locks_parse(row: dict[str, Any], ctx: ImportContext, where: str) -> dict[str, Any]:
+    row["lock_allow_ids"] = [ctx.find("characters", name, where).pk for name in row.pop("lock_allow")]
+    row["lock_allow_relationships"] = [
+        {**rule, "to": ctx.find("characters", rule["to"], where).pk}
+        if isinstance(rule, dict) and "to" in rule
+        else rule
+        for rule in row["lock_allow_relationships"]
+    ]
+    return row
+
+
 def link_pair(row: dict[str, Any], ctx: ExportContext) -> dict[str, Any]:
     return {"factions": sorted([row.pop("a"), row.pop("b")], key=lambda n: (n.lower(), n)), **row}
+
+
+def link_pair_parse(row: dict[str, Any], ctx: ImportContext, where: str) -> dict[str, Any]:
+    # Stored once, the lower faction id first (the table's check constraint).
+    low, high = sorted(row.pop("factions"), key=lambda name: ctx.find("factions", name, where).pk)
+    return {**row, "a": low, "b": high}
+
+
+def character_sheet_checked(row: dict[str, Any], ctx: ImportContext, where: str) -> dict[str, Any]:
+    errors = sheet_errors(row["sheet"])
+    if errors:
+        raise InvalidWorldFile(f"{where}/sheet: {'; '.join(errors)}")
+    return row
 
 
 def same(*names: str) -> dict[str, str]:
@@ -177,6 +228,8 @@ SECTION_SPECS: tuple[Section, ...] = (
             "destination": "destination__key",
         },
         transform=exit_locks,
+        parse=exit_locks_parse,
+        after=("characters",),
     ),
     Section(
         "characters",
@@ -190,6 +243,7 @@ SECTION_SPECS: tuple[Section, ...] = (
             "home_bed": "home_bed__uuid",
             "equipped_weapon": "equipped_weapon__uuid",
         },
+        parse=character_sheet_checked,
     ),
     Section("item_templates", w.ItemTemplate, "world_id", lambda: ci("key"), same("key", *w.ITEM_FIELDS)),
     Section(
@@ -240,6 +294,7 @@ SECTION_SPECS: tuple[Section, ...] = (
             "rank": "rank__name",
             "role": "role__key",
         },
+        scoped={"rank": ("faction",), "role": ("faction",)},
     ),
     Section(
         "faction_links",
@@ -249,6 +304,7 @@ SECTION_SPECS: tuple[Section, ...] = (
         {**same("stance"), "a": "faction_a__name", "b": "faction_b__name"},
         transform=link_pair,
         sort_in_python=lambda r: [(n.lower(), n) for n in r["factions"]],
+        parse=link_pair_parse,
     ),
     Section(
         "relationships",
@@ -260,19 +316,7 @@ SECTION_SPECS: tuple[Section, ...] = (
 )
 
 WORLD_FIELDS = {
-    **same(
-        "slug",
-        "name",
-        "description",
-        "conflict",
-        "safety_level",
-        "setup_complete",
-        "advanced_goap",
-        "game_time_ticks",
-        "time_descriptions",
-        "created_at",
-        "updated_at",
-    ),
+    **same("slug", *w.WORLD_STATE_FIELDS, "created_at", "updated_at"),
     "start_room": "start_room__key",
 }
 
@@ -358,9 +402,18 @@ def datetime_text(value: Any) -> Any:
     return value.isoformat()
 
 
+def json_column(value: str | bytes) -> Any:
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        # orjson refuses a lone surrogate escape that Django's json.dumps stored; the stdlib reads it,
+        # and dumps() below replaces it, so the world still exports.
+        return json.loads(value)
+
+
 def json_value(value: Any) -> Any:
     if isinstance(value, str | bytes):
-        return orjson.loads(value)
+        return json_column(value)
     return value
 
 
@@ -370,7 +423,7 @@ def converter_for(field: Any, nullable: bool) -> Callable[[Any], Any] | None:
     UUID objects (PostgreSQL), date-times naive (SQLite) or aware (PostgreSQL)."""
     kind = field.get_internal_type()
     if kind == "JSONField":
-        return json_value if nullable else orjson.loads
+        return json_value if nullable else json_column
     if kind == "UUIDField":
         return uuid_text if nullable or connection.vendor == "sqlite" else str
     if kind == "DateTimeField":
@@ -408,7 +461,35 @@ def section_rows(section: Section, world_id: int, ctx: ExportContext) -> Iterato
 
 
 def dumps(row: dict[str, Any]) -> bytes:
-    return orjson.dumps(row, option=ORJSON_OPTIONS)
+    try:
+        return orjson.dumps(row, option=ORJSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        # A value the edge should have refused (a lone surrogate from before world.validation, or a raw
+        # SQL write) must not freeze the world's file for good: write it with U+FFFD and say so.
+        scrubbed = _unencodable_text_replaced(row)
+        REPLACED_TEXT.count += 1
+        logger.warning("export: replaced unencodable text in a row (uuid %s) with U+FFFD", row.get("uuid"))
+        return orjson.dumps(scrubbed, option=ORJSON_OPTIONS)
+
+
+@dataclass
+class ReplacedTextCounter:
+    """How many exported rows had unencodable text replaced in this process (a warning each)."""
+
+    count: int = 0
+
+
+REPLACED_TEXT = ReplacedTextCounter()
+
+
+def _unencodable_text_replaced(value: Any) -> Any:
+    if isinstance(value, str):
+        return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in value)
+    if isinstance(value, dict):
+        return {_unencodable_text_replaced(k): _unencodable_text_replaced(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_unencodable_text_replaced(v) for v in value]
+    return value
 
 
 def write_world(

@@ -3,9 +3,9 @@
 import orjson
 import pytest
 
+from accounts.services.tokens import token_issue
 from persistence.models import SaveState
 from tests import factories
-from world.services.tokens import token_issue
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from accounts.services.tokens import token_issue
 from persistence.facade import get_save_stats, save_world
 from persistence.files import read_file_version, world_file_path
 from persistence.models import SaveState
@@ -12,7 +13,6 @@ from persistence.tracking import TRACKED_MODELS, TRANSIENT_MODELS
 from tests import factories
 from tests.persistence.conftest import run_pending_on_commit
 from world import models as w
-from world.services.tokens import token_issue
 
 
 def state(world) -> SaveState:

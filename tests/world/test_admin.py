@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.services.tokens import token_issue
 from tests import factories
 from world import models
-from world.services.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -30,6 +30,10 @@ def rich_world(tiny_world):
     template = factories.ItemTemplateFactory(world=t.world, key="bread", name="Bread")
     models.Item.objects.create(world=t.world, name="Bread", template=template, character=t.player, slot=2)
     token_issue(user=t.player.account)
+    mission = models.Mission.objects.create(
+        world=t.world, title="Errand", assignee=t.player, created_at=t.world.created_at
+    )
+    models.MissionObjective.objects.create(mission=mission, kind="visit", target_room=t.kitchen)
     return t
 
 

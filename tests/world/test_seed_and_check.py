@@ -16,7 +16,7 @@ def snapshot() -> dict[str, list]:
     return {
         model.__name__: sorted(map(repr, model.objects.values()))
         for model in apps.get_app_config("world").get_models()
-        if model is not models.World and model is not models.ApiToken
+        if model is not models.World
     }
 
 

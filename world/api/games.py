@@ -8,9 +8,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Path, Router
 
+from accounts.api.security import authenticated
 from world import selectors
 from world.api.play import ERRORS, me_in
-from world.api.security import authenticated
 from world.schemas.games import AttackIn, AttackOut, FleeOut, HelpOut, RollIn, RollOut
 from world.services import combat, dice
 

@@ -7,9 +7,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
+from accounts.api.security import authenticated
 from world.api.contract import WorldSlug, error_responses
 from world.api.play import ERRORS, me_in
-from world.api.security import authenticated
 from world.schemas.interact import ChooseIn, ChooseOut, InteractIn, InteractOut
 from world.services import interactions
 

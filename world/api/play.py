@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from accounts.api.security import authenticated
 from world import selectors
 from world.api.contract import WorldSlug, error_responses
-from world.api.security import authenticated
+from world.live import stream
+from world.live.hub import db
 from world.models import Character, Item
 from world.schemas.play import (
     EventsOut,
@@ -187,10 +190,37 @@ class EventsQuery(Schema):
 
 
 @router.get("/events", response={200: EventsOut, **ERRORS}, summary="Your event feed")
-def events(request: HttpRequest, world_slug: WorldSlug, query: Query[EventsQuery]) -> dict[str, Any]:
+async def events(request: HttpRequest, world_slug: WorldSlug, query: Query[EventsQuery]) -> dict[str, Any]:
     """What your character saw, in order: speech, whispers to you, arrivals and departures, NPC replies.
-    With `wait`, returns as soon as one arrives (at most 25 s); no database transaction is held meanwhile."""
-    character = me_in(request, world_slug)
-    rows = selectors.event_wait(character=character, after=query.after, wait=query.wait)
+    With `wait`, returns as soon as one arrives (at most 25 s). The wait is async: it holds no worker
+    thread's database connection and no transaction, and a say wakes it at once."""
+    character = await db(me_in, request, world_slug)
+    rows = await stream.feed_wait(character=character, after=query.after, wait=query.wait)
     last_id = rows[-1].id if rows else query.after
     return {"events": rows, "last_id": last_id}
+
+
+class StreamQuery(Schema):
+    after: int | None = Field(
+        default=None, ge=0, le=2**63 - 1, description="Resume after this event id (`Last-Event-ID` wins)."
+    )
+
+
+@router.get(
+    "/stream",
+    response={200: None, **ERRORS},
+    summary="Your event feed, live (Server-Sent Events)",
+    openapi_extra={
+        "responses": {
+            200: {"description": "Server-Sent Events", "content": {"text/event-stream": {"schema": {"type": "string"}}}}
+        }
+    },
+)
+async def stream_events(request: HttpRequest, world_slug: WorldSlug, query: Query[StreamQuery]) -> HttpResponseBase:
+    """One `message` per feed row, `id:` = the event id, `data:` = the row as in `/events`. Resumes after
+    `Last-Event-ID` (the browser sends it when it reconnects) or `?after=`, with no gap and no duplicate;
+    without either, starts with the next event. A `: keep-alive` comment every 15 s; a logout or a
+    revoked token ends the stream with an `end` event. Browsers authenticate with the session cookie that
+    login sets (EventSource cannot send headers); other clients send their bearer token."""
+    character = await db(me_in, request, world_slug)
+    return stream.stream_response(request, character_id=character.pk, after=query.after)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from accounts.api.security import authenticated
 from world.api.building.common import world_view
 from world.api.contract import error_responses
-from world.api.security import authenticated
 from world.schemas.building import WorldCreateIn, WorldMessageOut, WorldSummaryOut
 from world.selectors import world_list
 from world.services.worlds import world_create

@@ -9,28 +9,18 @@ from ninja import Schema
 from pydantic import Field, model_validator
 
 from world.models import Character, Exit, Faction, Item, Room, World
-
-CONTROL_CHARACTERS = {chr(c) for c in range(32)} - {"\n", "\r", "\t"}
-
-
-def _control_characters_in(value: Any) -> bool:
-    if isinstance(value, str):
-        return not CONTROL_CHARACTERS.isdisjoint(value)
-    if isinstance(value, dict):
-        return any(_control_characters_in(k) or _control_characters_in(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_control_characters_in(v) for v in value)
-    return False
+from world.validation import tree_text_problem
 
 
 class In(Schema):
-    """Every request body: text may hold newlines and tabs but no other control character (a NUL byte is
-    refused by PostgreSQL and would otherwise behave differently per database)."""
+    """Every request body: all its text, however deep, passes world.validation (no NUL, no lone
+    surrogate, no control character but newline and tab)."""
 
     @model_validator(mode="after")
-    def no_control_characters(self) -> In:
-        if _control_characters_in(self.model_dump()):
-            raise ValueError("Text may not contain control characters.")
+    def storable_text(self) -> In:
+        problem = tree_text_problem(self.model_dump())
+        if problem:
+            raise ValueError(f"Text {problem}.")
         return self
 
 

@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from mudsite.errors import ErrorOut
+from world.validation import schema_text
 
-def _no_nul(value: str) -> str:
-    # PostgreSQL text cannot hold NUL; refuse it at the door rather than as a database error.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
+__all__ = ["ErrorOut", "Text"]
 
-
-Text = Annotated[str, AfterValidator(_no_nul)]
-
-
-class ErrorOut(Schema):
-    """Every error: a stable code, a human message, and details (e.g. candidates for an ambiguous name)."""
-
-    code: str = Field(examples=["not_found"])
-    message: str
-    details: dict[str, Any] = Field(default_factory=dict)
+# Text that may be stored and exported (world.validation.text_problem): a 422 otherwise.
+Text = Annotated[str, AfterValidator(schema_text)]

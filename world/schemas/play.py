@@ -8,6 +8,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from world.schemas.common import Text
+from world.schemas.simulation import GameTimeOut
 
 
 class PlayRoomOut(Schema):
@@ -41,6 +42,7 @@ class LookOut(Schema):
     exits: list[PlayExitOut]
     characters: list[CharacterBriefOut] = Field(description="Everyone else here, players first.")
     items: list[PlayItemOut] = Field(description="What lies on the floor.")
+    time: GameTimeOut = Field(description="The world's game time (rooms tagged external also say it).")
     message: str
 
 
@@ -143,6 +145,7 @@ class SheetOut(Schema):
     currency: int
     inventory: list[SlotOut]
     relationships: RelationshipsOut
+    time: GameTimeOut
 
 
 class JoinIn(Schema):

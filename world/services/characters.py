@@ -2,42 +2,18 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from persistence import facade
-from world.exceptions import Conflict, Invalid
+from world.exceptions import Conflict
 from world.models import Character, EventKind, World
 from world.services.events import EventBatch, players_in_rooms
-
-NAME_MIN, NAME_MAX = 2, 32
-DESCRIPTION_MAX = 300
-
-
-def character_clean_name(name: str) -> str:
-    """TinyMUD's 2-32 characters, plus: no control characters, no surrounding blanks."""
-    name = " ".join(name.split())
-    if not NAME_MIN <= len(name) <= NAME_MAX:
-        raise Invalid(f"Name must be between {NAME_MIN} and {NAME_MAX} characters.", details={"field": "name"})
-    if any(unicodedata.category(ch).startswith("C") for ch in name):
-        raise Invalid("Names cannot contain control characters.", details={"field": "name"})
-    return name
+from world.validation import CHARACTER_DESCRIPTION_MAX, character_name_check_free, character_name_clean, text_clean
 
 
 def character_clean_description(description: str) -> str:
-    description = description.strip()
-    if len(description) > DESCRIPTION_MAX:
-        raise Invalid(f"Description too long (max {DESCRIPTION_MAX} characters).", details={"field": "description"})
-    return description
-
-
-def _name_taken(*, world_id: int, name: str, exclude_id: int | None = None) -> bool:
-    taken = Character.objects.filter(world_id=world_id, name__iexact=name)
-    if exclude_id is not None:
-        taken = taken.exclude(pk=exclude_id)
-    return taken.exists()
+    return text_clean(description, field="description", max_length=CHARACTER_DESCRIPTION_MAX)
 
 
 def _name_conflict(name: str) -> Conflict:
@@ -47,14 +23,13 @@ def _name_conflict(name: str) -> Conflict:
 @transaction.atomic
 def character_join(*, user: AbstractBaseUser, world: World, name: str, description: str = "") -> Character:
     """The caller's character in `world`, placed in the start room. One per account per world."""
-    name = character_clean_name(name)
+    name = character_name_clean(name)
     description = character_clean_description(description) or Character._meta.get_field("description").default
     if Character.objects.filter(world=world, account_id=user.pk).exists():
         raise Conflict("You already have a character in this world.", code="already_joined")
     if world.start_room_id is None:
         raise Conflict("This world has no start room yet; it is not open for play.", code="world_not_ready")
-    if _name_taken(world_id=world.pk, name=name):
-        raise _name_conflict(name)
+    character_name_check_free(world_id=world.pk, name=name)
     try:
         with transaction.atomic():
             character = Character.objects.create(
@@ -83,10 +58,9 @@ def character_update(*, character: Character, name: str | None = None, descripti
     fields: list[str] = []
     old_name = character.name
     if name is not None:
-        name = character_clean_name(name)
+        name = character_name_clean(name)
         if name != character.name:
-            if _name_taken(world_id=character.world_id, name=name, exclude_id=character.pk):
-                raise _name_conflict(name)
+            character_name_check_free(world_id=character.world_id, name=name, exclude_id=character.pk)
             character.name = name
             fields.append("name")
     if description is not None:

@@ -26,6 +26,7 @@ from world.models import (
     Relationship,
     Room,
     World,
+    WorldClock,
 )
 
 DEMO_SLUG = "demo"
@@ -50,6 +51,7 @@ DOORS = [
     ("tavern", "kitchen door", "kitchen", "taproom door"),
 ]
 STAIRS = [("tavern", "loft")]  # (lower room, upper room)
+OUTDOOR_ROOMS = ["square", "market"]  # tagged external: `look` shows the time of day there
 
 NPCS: dict[str, dict[str, Any]] = {
     "Old Tom": {
@@ -61,8 +63,8 @@ NPCS: dict[str, dict[str, Any]] = {
     },
     "Pip": {
         "room": "kitchen",
-        "description": "A wiry cook with flour to the elbows.",
-        "needs": {"hunger": 95, "thirst": 80, "socialization": 40, "sleep": 35},
+        "description": "A wiry cook with flour to the elbows, who forgets to eat.",
+        "needs": {"hunger": 30, "thirst": 80, "socialization": 40, "sleep": 35},
         "personality": {"responsibility": 55, "aggression": 20, "confidence": 35, "curiosity": 85},
         "currency": 5,
     },
@@ -226,6 +228,9 @@ def demo_world_seed() -> World:
     Room.objects.filter(world=world, key__in=FACTION["rooms"]).update(faction=faction)
     Item.objects.filter(world=world, uuid=item_uuid("Iron Sword")).update(faction=faction)
     Character.objects.filter(pk=npcs["Old Tom"].pk).update(home_bed=items["Tom's Bed"])
+
+    Room.objects.filter(world=world, key__in=OUTDOOR_ROOMS).update(tags=["external"])
+    WorldClock.objects.update_or_create(world=world, defaults={"enabled": True})  # the demo lives
 
     world.start_room = rooms["square"]
     world.setup_complete = True

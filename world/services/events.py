@@ -10,6 +10,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from world.live import hub
 from world.models import Character, Event, EventKind
 
 # Advisory-lock class id for "event rows of world N" (the two-int key space of pg_advisory_xact_lock).
@@ -55,11 +56,18 @@ class EventBatch:
     def write(self) -> None:
         if not self.rows:
             return
+        recipients = sorted({row.recipient_id for row in self.rows})
         with transaction.atomic(savepoint=False):
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [EVENT_LOCK_CLASS, self.world_id])
+                    # The NOTIFY is delivered at COMMIT only, to every process's LISTEN connection
+                    # (world/live/hub.py); one statement with the lock keeps the query count.
+                    cursor.execute(
+                        "SELECT pg_advisory_xact_lock(%s, %s), pg_notify(%s, %s)",
+                        [EVENT_LOCK_CLASS, self.world_id, hub.NOTIFY_CHANNEL, hub.notify_payload(recipients)],
+                    )
             Event.objects.bulk_create(self.rows)
+            transaction.on_commit(lambda: hub.feed_changed(recipients))
         self.rows = []
 
 

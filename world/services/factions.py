@@ -39,8 +39,9 @@ from world.models import (
 )
 from world.services.conflicts import conflict_on_integrity_error
 from world.services.exits import back_door_name, door_link
-from world.services.npcs import character_name_unique, npc_create, relationship_set
+from world.services.npcs import npc_create, relationship_set
 from world.services.rooms import room_create, room_key_sanitize, room_key_unique
+from world.validation import character_name_unique
 
 # ---------------------------------------------------------------------------------------------- factions
 
@@ -547,7 +548,7 @@ def faction_generate(*, world: World) -> GeneratedFaction:
         npc = npc_create(
             world=world,
             room=rooms[room_suffix],
-            name=character_name_unique(world=world, base=npc_name),
+            name=character_name_unique(world_id=world.pk, base=npc_name),
             description=description,
         )
         FactionMembership.objects.create(faction=faction, character=npc, rank=ranks[rank_name])

@@ -7,14 +7,19 @@ from typing import Any
 
 from django.db import transaction
 
-from world.exceptions import Conflict, Invalid, NotFound
+from world.exceptions import Invalid, NotFound
 from world.models import Character, Faction, Item, Relationship, Room, World
 from world.services.conflicts import conflict_on_integrity_error
 from world.services.exits import locks_forget_character
 from world.sheet import ASPECTS, MATRIX_AXES, sheet_errors
-
-NAME_MIN, NAME_MAX = 2, 32
-DESCRIPTION_MAX = 300
+from world.validation import (
+    CHARACTER_DESCRIPTION_MAX,
+    CHARACTER_NAME_MIN,
+    character_name_check_free,
+    character_name_clean,
+    character_name_unique,
+    text_clean,
+)
 
 # attribute → (where it lives, lowest, highest). Sheet ranges mirror world.sheet.Sheet.
 ATTRIBUTES: dict[str, tuple[str, int, int]] = {
@@ -46,36 +51,14 @@ ATTRIBUTES: dict[str, tuple[str, int, int]] = {
 }
 
 
-def character_name_clean(raw: str) -> str:
-    name = " ".join(raw.split())
-    if not NAME_MIN <= len(name) <= NAME_MAX:
-        raise Invalid(f"Name must be between {NAME_MIN} and {NAME_MAX} characters.", details={"name": raw})
-    return name
-
-
 def description_clean(raw: str) -> str:
-    text = raw.strip()
-    if len(text) > DESCRIPTION_MAX:
-        raise Invalid(f"Description too long (max {DESCRIPTION_MAX}).", details={"length": len(text)})
-    return text
-
-
-def character_name_unique(*, world: World, base: str) -> str:
-    """`base`, or `base 2`, `base 3`… whichever is free (generators only; builders get a 409)."""
-    name = " ".join(base.split())[:NAME_MAX]
-    candidate, n = name, 1
-    while Character.objects.filter(world=world, name__iexact=candidate).exists():
-        n += 1
-        suffix = f" {n}"
-        candidate = name[: NAME_MAX - len(suffix)] + suffix
-    return candidate
+    return text_clean(raw, field="description", max_length=CHARACTER_DESCRIPTION_MAX)
 
 
 @transaction.atomic
 def npc_create(*, world: World, room: Room | None, name: str, description: str = "", **attributes: Any) -> Character:
     clean = character_name_clean(name)
-    if Character.objects.filter(world=world, name__iexact=clean).exists():
-        raise Conflict(f"A character named '{clean}' already exists.", details={"name": clean})
+    character_name_check_free(world_id=world.pk, name=clean)
     npc = Character(
         world=world,
         is_npc=True,
@@ -107,8 +90,7 @@ def npc_describe(*, npc: Character, description: str) -> Character:
 @transaction.atomic
 def npc_rename(*, npc: Character, name: str) -> Character:
     clean = character_name_clean(name)
-    if Character.objects.filter(world_id=npc.world_id, name__iexact=clean).exclude(pk=npc.pk).exists():
-        raise Conflict(f"A character named '{clean}' already exists.", details={"name": clean})
+    character_name_check_free(world_id=npc.world_id, name=clean, exclude_id=npc.pk)
     npc.name = clean
     with conflict_on_integrity_error(f"A character named '{clean}' already exists.", details={"name": clean}):
         npc.save(update_fields=["name"])
@@ -278,11 +260,14 @@ def npc_family_generate(*, world: World, room: Room, target: Character, relation
     """TinyMUD's offline familygen: `<Target>'s <Relationship>`, unique-suffixed, with a mutual label."""
     label = relationship_label_clean(relationship)
     base = f"{target.name}'s {label.title()}"
-    name = character_name_unique(world=world, base=base)
-    if len(name) < NAME_MIN:  # pragma: no cover - a target name is at least 2 characters
+    name = character_name_unique(world_id=world.pk, base=base)
+    if len(name) < CHARACTER_NAME_MIN:  # pragma: no cover - a target name is at least 2 characters
         raise Invalid("Cannot build a name for the relative.")
     npc = npc_create(
-        world=world, room=room, name=name, description=f"The {label.lower()} of {target.name}."[:DESCRIPTION_MAX]
+        world=world,
+        room=room,
+        name=name,
+        description=f"The {label.lower()} of {target.name}."[:CHARACTER_DESCRIPTION_MAX],
     )
     relationship_set(world=world, source=npc, target=target, label=label, mutual=True)
     return npc

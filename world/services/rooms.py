@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,44 +10,47 @@ from django.db import transaction
 from world.exceptions import Conflict, Invalid
 from world.models import Character, Exit, FactionRole, Room, World
 from world.services.conflicts import conflict_on_integrity_error
+from world.validation import (
+    KEY_MAX,
+    key_chars,
+    key_check_free,
+    key_clean,
+    tags_clean,
+    text_check,
+    text_clean,
+    unique_name,
+)
 
-KEY_MAX = 64
 NAME_MAX = 128
 
 
 def room_key_sanitize(raw: str) -> str:
-    """TinyMUD's id sanitizing: spaces become underscores, anything outside [A-Za-z0-9_] is dropped."""
-    key = re.sub(r"[^A-Za-z0-9_]", "", re.sub(r"\s+", "_", raw.strip()))[:KEY_MAX]
-    if not key:
-        raise Invalid("Room key cannot be empty (letters, digits and underscores).", details={"key": raw})
-    return key
+    return key_clean(raw)
 
 
 def room_key_unique(*, world: World, base: str) -> str:
     """`base`, or `base_2`, `base_3`… whichever is free in `world` (for generators, never for builders)."""
-    key = room_key_sanitize(base)
-    candidate, n = key, 1
-    while Room.objects.filter(world=world, key__iexact=candidate).exists():
-        n += 1
-        suffix = f"_{n}"
-        candidate = key[: KEY_MAX - len(suffix)] + suffix
-    return candidate
+    key = key_chars(base) or "room"
+    return unique_name(
+        key,
+        taken=lambda candidate: Room.objects.filter(world=world, key__iexact=candidate).exists(),
+        max_length=KEY_MAX,
+        separator="_",
+    )
 
 
 def _require_free_key(*, world: World, key: str, exclude: Room | None = None) -> None:
-    taken = Room.objects.filter(world=world, key__iexact=key)
-    if exclude is not None:
-        taken = taken.exclude(pk=exclude.pk)
-    if taken.exists():
-        raise Conflict(f"Room '{key}' already exists.", details={"key": key})
-
-
-def _tags_clean(tags: list[str] | None) -> list[str]:
-    return sorted({t.strip() for t in tags or [] if t and t.strip()})
+    key_check_free(
+        Room.objects.filter(world=world),
+        field="key",
+        value=key,
+        message=f"Room '{key}' already exists.",
+        exclude_pk=exclude.pk if exclude is not None else None,
+    )
 
 
 def room_name_clean(raw: str) -> str:
-    name = " ".join(raw.split())
+    name = " ".join(text_check(raw, field="name").split())
     if len(name) > NAME_MAX:
         raise Invalid(f"A room name is at most {NAME_MAX} characters.", details={"name": raw[:80]})
     return name
@@ -65,8 +67,8 @@ def room_create(
             world=world,
             key=clean_key,
             name=room_name_clean(name),
-            description=description.strip(),
-            tags=_tags_clean(tags),
+            description=text_clean(description, field="description"),
+            tags=sorted(tags_clean(tags)),
         )
 
 
@@ -101,10 +103,10 @@ def room_update(
         room.name = room_name_clean(name)
         changed.append("name")
     if description is not None:
-        room.description = description.strip()
+        room.description = text_clean(description, field="description")
         changed.append("description")
     if tags is not None:
-        room.tags = _tags_clean(tags)
+        room.tags = sorted(tags_clean(tags))
         changed.append("tags")
     if changed:
         room.save(update_fields=changed)

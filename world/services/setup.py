@@ -17,9 +17,10 @@ from django.db import transaction
 from persistence import facade
 from world.exceptions import Conflict, Invalid
 from world.models import Character, Room, World
-from world.services.npcs import NAME_MAX, character_name_unique, npc_create
+from world.services.npcs import npc_create
 from world.services.rooms import room_create, room_key_sanitize, room_key_unique
 from world.services.worlds import actor_character, goap_flag_parse, goap_mode_set, safety_level_parse
+from world.validation import CHARACTER_NAME_MAX, character_name_unique
 
 NPC_TITLES = ("Guardian", "Guide", "Keeper")
 
@@ -59,7 +60,7 @@ def quick_specs(*, name: str, description: str) -> tuple[RoomSpec, NpcSpec]:
     ascii_name = re.sub(r"[^A-Za-z0-9_ ]", "", name).strip()
     key = room_key_sanitize(ascii_name).lower() if ascii_name else "start"
     title = NPC_TITLES[len(name) % len(NPC_TITLES)]
-    npc_name = f"{name[: NAME_MAX - len(title) - 1].strip()} {title}"
+    npc_name = f"{name[: CHARACTER_NAME_MAX - len(title) - 1].strip()} {title}"
     room = RoomSpec(
         key=key,
         name=name,
@@ -96,7 +97,7 @@ def world_setup(
             raise Invalid("Quick setup generates the start room and NPC; leave start_room and npc out.")
         room_spec, npc_spec = quick_specs(name=name, description=description)
         room_spec.key = room_key_unique(world=world, base=room_spec.key)
-        npc_spec.name = character_name_unique(world=world, base=npc_spec.name)
+        npc_spec.name = character_name_unique(world_id=world.pk, base=npc_spec.name)
         chosen_npc: NpcSpec | None = npc_spec
     elif mode == "manual":
         if start_room is None:

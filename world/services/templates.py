@@ -28,6 +28,7 @@ from world.models import (
 )
 from world.services.conflicts import conflict_on_integrity_error
 from world.services.rooms import room_key_sanitize
+from world.validation import tags_clean, text_check, text_clean
 
 CARRY_TAGS = {"small": Carry.SMALL, "large": Carry.LARGE, "immovable": Carry.FIXED}
 TEXT_MAX = {"material": 64, "quality": 64, "loot_hint": 128, "weapon_type": 32, "armor_type": 32}
@@ -42,12 +43,14 @@ def item_fields_clean(fields: dict[str, Any], *, partial: bool = False) -> dict[
     if unknown:
         raise Invalid(f"Unknown item fields: {', '.join(sorted(unknown))}.", details={"fields": sorted(unknown)})
     if "name" in clean or not partial:
-        name = " ".join(str(clean.get("name", "")).split())
+        name = " ".join(text_check(str(clean.get("name", "")), field="name").split())
         if not name or len(name) > 128:
             raise Invalid("Display name required (at most 128 characters).", details={"name": clean.get("name")})
         clean["name"] = name
     if "tags" in clean or "satiation" in clean or "hydration" in clean or not partial:
-        clean.update(_tags_clean(clean.get("tags") or [], clean.pop("satiation", None), clean.pop("hydration", None)))
+        clean.update(
+            _item_tags_fold(tags_clean(clean.get("tags")), clean.pop("satiation", None), clean.pop("hydration", None))
+        )
         if "carry" in fields and fields["carry"] is not None:
             clean["carry"] = fields["carry"]
     if "carry" in clean and clean["carry"] not in Carry.values:
@@ -68,19 +71,17 @@ def item_fields_clean(fields: dict[str, Any], *, partial: bool = False) -> dict[
             raise Invalid(f"{number} must be at most {high}.", details={number: clean[number]})
     for text in ("description", "material", "quality", "loot_hint", "weapon_type", "armor_type"):
         if text in clean:
-            clean[text] = str(clean[text]).strip()
+            clean[text] = text_clean(str(clean[text]), field=text)
             if text in TEXT_MAX and len(clean[text]) > TEXT_MAX[text]:
                 raise Invalid(f"{text} is at most {TEXT_MAX[text]} characters.", details={text: clean[text][:80]})
     return clean
 
 
-def _tags_clean(tags: list[str], satiation: int | None, hydration: int | None) -> dict[str, Any]:
+def _item_tags_fold(tags: list[str], satiation: int | None, hydration: int | None) -> dict[str, Any]:
+    """TinyMUD's carry tags become `carry`, nutrition tags are checked; `tags` are already clean."""
     out: list[str] = []
     carry: str | None = None
-    for raw in tags:
-        tag = " ".join(str(raw).split())
-        if not tag:
-            continue
+    for tag in tags:
         if tag.casefold() in CARRY_TAGS:
             carry = CARRY_TAGS[tag.casefold()] if carry != Carry.FIXED else carry
             continue

@@ -11,9 +11,11 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services.tokens import token_revoke_all
 from persistence import facade
 from world.exceptions import Conflict, Forbidden, Invalid, NotFound
 from world.models import (
+    WORLD_STATE_FIELDS,
     Character,
     Exit,
     Faction,
@@ -27,7 +29,6 @@ from world.models import (
 )
 from world.selectors import character_resolve
 from world.services.conflicts import conflict_on_integrity_error
-from world.services.tokens import token_revoke_all
 
 TIME_DESCRIPTION_MAX = 500
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,64}$")
@@ -257,22 +258,12 @@ class PurgeResult:
     removed: dict[str, int] = field(default_factory=dict)
 
 
-@transaction.atomic
-def world_purge(*, world: World, confirm: str) -> PurgeResult:
-    """TinyMUD's /purge, durable: one transaction empties the world and requests an immediate export.
-
-    The World row stays (its slug and builders); everything in it goes, players' characters included.
-    The export is built from the database after commit, so no stale in-memory world can be written back
-    (TinyMUD's purge resurrected the old world, reference W3).
+def world_empty(*, world: World) -> dict[str, int]:
+    """Delete everything a world holds, keeping the World row (its slug, builders and save state);
+    returns how many rows of each kind went. Purge and the importer's --replace both empty through it.
     """
-    if confirm != world.slug:
-        raise Invalid(
-            f"To purge, send confirm equal to the world's slug ('{world.slug}').",
-            details={"confirm": confirm, "expected": world.slug},
-        )
-    world = World.objects.select_for_update().get(pk=world.pk)
+    World.objects.filter(pk=world.pk).update(start_room=None)
     world.start_room = None
-    world.save(update_fields=["start_room"])
     removed: dict[str, int] = {}
     # Order matters: characters hold their room with RESTRICT, so they go before rooms.
     for label, queryset in (
@@ -287,17 +278,26 @@ def world_purge(*, world: World, confirm: str) -> PurgeResult:
     ):
         removed[label] = queryset.count()
         queryset.delete()
+    return removed
+
+
+@transaction.atomic
+def world_purge(*, world: World, confirm: str) -> PurgeResult:
+    """TinyMUD's /purge, durable: one transaction empties the world and requests an immediate export.
+
+    The World row stays (its slug and builders); everything in it goes, players' characters included.
+    The export is built from the database after commit, so no stale in-memory world can be written back
+    (TinyMUD's purge resurrected the old world, reference W3).
+    """
+    if confirm != world.slug:
+        raise Invalid(
+            f"To purge, send confirm equal to the world's slug ('{world.slug}').",
+            details={"confirm": confirm, "expected": world.slug},
+        )
+    world = World.objects.select_for_update().get(pk=world.pk)
+    removed = world_empty(world=world)
     defaults = World(slug=world.slug, name=world.slug)
-    for name in (
-        "name",
-        "description",
-        "conflict",
-        "safety_level",
-        "setup_complete",
-        "advanced_goap",
-        "game_time_ticks",
-        "time_descriptions",
-    ):
+    for name in WORLD_STATE_FIELDS:
         setattr(world, name, getattr(defaults, name))
     world.save()
     # Bulk deletes bypass per-row bookkeeping: ask for the export explicitly, immediately.

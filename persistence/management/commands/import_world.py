@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from persistence.files import open_world_file
+from persistence import conf
+from persistence.files import WorldFileTooLarge, read_world_file
 from persistence.importer import ImportRejected, import_world_bytes
 
 
@@ -20,8 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args, file, slug=None, replace=False, **options):
         path = Path(file)
         try:
-            with open_world_file(path) as f:
-                data = f.read()
+            data = read_world_file(path, max_bytes=conf.import_max_bytes())
+        except WorldFileTooLarge as exc:
+            raise CommandError(f"{file}: {exc}. Nothing was changed.") from None
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from None
         except Exception as exc:

@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from accounts.services.tokens import token_issue
 from world.models import Character
-from world.services.tokens import token_issue
 
 
 class Player:

@@ -6,6 +6,7 @@ import orjson
 import pytest
 from django.core.management import call_command
 
+from accounts.services.tokens import token_issue
 from persistence.facade import flush_all_saves
 from persistence.files import read_world_file, world_file_path
 from persistence.models import SaveState
@@ -13,7 +14,6 @@ from tests import factories
 from tests.persistence.conftest import run_pending_on_commit
 from tests.persistence.helpers import assert_round_trip
 from world import models
-from world.services.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
 

@@ -54,51 +54,10 @@ def test_events_belong_to_the_caller_only(tiny_world, alice, play):
     assert stranger.get("events", after=0).json()["events"] == []
 
 
-def test_long_poll_returns_when_an_event_arrives(tiny_world):
-    """The wait loop polls with injected sleep and clock: no real sleeping, no transaction held."""
-    cook = factories.CharacterFactory(world=tiny_world.world, room=tiny_world.hall, name="Cook")
-    now = [0.0]
-    naps = []
-
-    def fake_sleep(seconds: float) -> None:
-        naps.append(seconds)
-        now[0] += seconds
-        if len(naps) == 3:
-            Event.objects.create(recipient=tiny_world.player, kind="say", actor=cook.name, text="psst")
-
-    events = selectors.event_wait(
-        character=tiny_world.player, after=0, wait=10, sleep=fake_sleep, clock=lambda: now[0], interval=0.5
-    )
-    assert [e.text for e in events] == ["psst"]
-    assert naps == [0.5, 0.5, 0.5]
-
-
-def test_long_poll_gives_up_at_the_deadline_and_is_capped(tiny_world):
-    now = [0.0]
-
-    def fake_sleep(seconds: float) -> None:
-        now[0] += seconds
-
-    assert (
-        selectors.event_wait(character=tiny_world.player, after=0, wait=2, sleep=fake_sleep, clock=lambda: now[0]) == []
-    )
-    assert now[0] == pytest.approx(2)
-    now[0] = 0.0
-    selectors.event_wait(character=tiny_world.player, after=0, wait=10_000, sleep=fake_sleep, clock=lambda: now[0])
-    assert now[0] == pytest.approx(selectors.EVENT_WAIT_MAX)
-
-
-def test_long_poll_over_http_uses_the_patchable_sleep(tiny_world, alice, monkeypatch):
-    now = [0.0]
-
-    def fake_sleep(seconds: float) -> None:
-        now[0] += seconds
-
-    monkeypatch.setattr(selectors, "_sleep", fake_sleep)
-    monkeypatch.setattr(selectors, "_clock", lambda: now[0])
-    response = alice.get("events", after=0, wait=3)
-    assert response.status_code == 200
-    assert now[0] == pytest.approx(3)
+def test_long_poll_with_a_waiting_event_answers_at_once(tiny_world, alice):
+    Event.objects.create(recipient=tiny_world.player, kind="say", actor="Cook", text="psst")
+    response = alice.get("events", after=0, wait=25)
+    assert [e["text"] for e in response.json()["events"]] == ["psst"]
     assert alice.get("events", wait=26).status_code == 422  # capped at 25 s
 
 

@@ -9,9 +9,9 @@ import re
 import pytest
 from django.test import Client
 
+from accounts.services.tokens import token_issue
 from mudsite.api import api
 from tests import factories
-from world.services.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from accounts.services.tokens import token_issue
 from tests import factories
 from world.models import Character, ExitKind, Item
-from world.services.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client
 
+from accounts.services.tokens import token_issue
 from tests import factories
-from world.services.tokens import token_issue
 
 
 @dataclass

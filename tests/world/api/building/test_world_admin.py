@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 
+from accounts.services.tokens import token_issue
 from tests import factories
 from tests.world.api.building.conftest import Api
 from world import models
-from world.services.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
 

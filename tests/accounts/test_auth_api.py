@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from accounts.models import ApiToken
 from tests import factories
-from world.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('world', '0004_event_kinds'),
+        ('world', '0007_api_tokens_move_to_accounts'),
     ]
 
     operations = [

@@ -1,0 +1,46 @@
+"""Authentication for the API: a bearer token (game clients) or a browser session (CSRF-checked)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.dateparse import parse_datetime
+from ninja.security import HttpBearer, django_auth
+
+from accounts.services.accounts import SESSION_LOGIN_AT
+from accounts.services.tokens import token_get
+
+
+class BearerToken(HttpBearer):
+    def __call__(self, request: HttpRequest) -> Any | None:
+        # Ninja's own __call__ logs any non-Bearer Authorization header in full under DEBUG, which
+        # writes Basic credentials (or someone else's scheme's secret) to the log. Never log it.
+        scheme, _, token = request.headers.get(self.header, "").partition(" ")
+        if scheme.lower() != self.openapi_scheme or not token:
+            return None
+        return self.authenticate(request, token.strip())
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+        found = token_get(raw=token)
+        if found is None:
+            return None
+        request.user = found.user
+        request.auth_token = token  # type: ignore[attr-defined]
+        request.auth_issued_at = found.created_at  # type: ignore[attr-defined]
+        return found.user
+
+
+def authenticated_since(request: HttpRequest) -> Any | None:
+    """When the credentials of this request were issued: the token's creation or the session's login
+    (None for a session logged in some other way, e.g. the admin login page)."""
+    issued = getattr(request, "auth_issued_at", None)
+    if issued is not None:
+        return issued
+    raw = getattr(request, "session", {}).get(SESSION_LOGIN_AT)
+    return parse_datetime(raw) if raw else None
+
+
+bearer = BearerToken()
+# Bearer first: a game client never needs CSRF; a logged-in browser falls back to its session.
+authenticated = [bearer, django_auth]

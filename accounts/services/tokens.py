@@ -1,0 +1,85 @@
+"""Bearer tokens: issued at login, stored hashed, expiring, revoked at logout or on a password change.
+
+Lifetime and kind come from settings, read at call time: `MUDSITE_TOKEN_LIFETIME_SECONDS` and
+`MUDSITE_TOKEN_EXPIRY` ("sliding": the lifetime counts from the last use; "fixed": from the login).
+`last_used_at` is written at most once per `MUDSITE_TOKEN_TOUCH_SECONDS`, so a busy client does not
+turn every read into a write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import ApiToken
+
+EXPIRY_KINDS = ("sliding", "fixed")
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def token_lifetime() -> dt.timedelta:
+    return dt.timedelta(seconds=int(getattr(settings, "MUDSITE_TOKEN_LIFETIME_SECONDS", 30 * 24 * 3600)))
+
+
+def token_expiry_kind() -> str:
+    kind = str(getattr(settings, "MUDSITE_TOKEN_EXPIRY", "sliding"))
+    if kind not in EXPIRY_KINDS:
+        raise ValueError(f"MUDSITE_TOKEN_EXPIRY must be one of {EXPIRY_KINDS}, not {kind!r}")
+    return kind
+
+
+def token_expires_at(token: ApiToken) -> dt.datetime:
+    start = token.created_at if token_expiry_kind() == "fixed" else (token.last_used_at or token.created_at)
+    return start + token_lifetime()
+
+
+def token_issue(*, user: Any) -> str:
+    """Create a token for `user` and return it in clear (the only time it exists in clear)."""
+    raw = secrets.token_urlsafe(32)
+    now = timezone.now()
+    ApiToken.objects.create(user=user, key_hash=token_digest(raw), prefix=raw[:8], last_used_at=now)
+    return raw
+
+
+def token_get(*, raw: str) -> ApiToken | None:
+    """The live token (not revoked, not expired, its user active) for a clear token, or None."""
+    now = timezone.now()
+    cutoff = now - token_lifetime()
+    if token_expiry_kind() == "fixed":
+        alive = Q(created_at__gt=cutoff)
+    else:  # tokens from before expiry existed were never touched: their age counts from the login
+        alive = Q(last_used_at__gt=cutoff) | Q(last_used_at=None, created_at__gt=cutoff)
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(alive, key_hash=token_digest(raw), revoked_at=None, user__is_active=True)
+        .first()
+    )
+    if token is not None:
+        touch = dt.timedelta(seconds=int(getattr(settings, "MUDSITE_TOKEN_TOUCH_SECONDS", 60)))
+        if token.last_used_at is None or token.last_used_at < now - touch:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
+    return token
+
+
+def token_user(*, raw: str) -> Any | None:
+    """The active user a live token belongs to, or None."""
+    token = token_get(raw=raw)
+    return token.user if token else None
+
+
+def token_revoke(*, raw: str) -> bool:
+    return bool(ApiToken.objects.filter(key_hash=token_digest(raw), revoked_at=None).update(revoked_at=timezone.now()))
+
+
+def token_revoke_all(*, user: Any) -> int:
+    return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())

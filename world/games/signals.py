@@ -1,0 +1,49 @@
+"""Game systems react to the world's own writes: a character changing rooms lapses its offers and
+counts for visit objectives; an item landing in an inventory counts for obtain objectives.
+
+Signals (not calls added to the movement and item services) so every path that moves a character
+or an item — play, interactions, staff teleports, the clock's NPCs, trades, rewards — counts
+without each of them knowing about trade or missions. Only saves that name the field
+(`update_fields`), or create the row, count: a full-row admin edit is not a move. The importer
+loads with `raw=True`, which never counts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_save
+
+from world.models import Character, Item
+
+
+def _changed(field: str, created: bool, kwargs: dict[str, Any]) -> bool:
+    if kwargs.get("raw"):
+        return False
+    fields = kwargs.get("update_fields")
+    return created or (fields is not None and field in fields)
+
+
+def on_character_saved(sender: type[Character], instance: Character, created: bool, **kwargs: Any) -> None:
+    if created or not _changed("room", created, kwargs):
+        return
+    from world.services import missions, trade
+
+    trade.offers_lapse_for(character=instance)
+    if instance.room_id is not None:
+        missions.mission_record_visit(character=instance, room_id=instance.room_id)
+
+
+def on_item_saved(sender: type[Item], instance: Item, created: bool, **kwargs: Any) -> None:
+    if instance.character_id is None or instance.template_id is None or not _changed("character", created, kwargs):
+        return
+    from world.services import missions
+
+    holder = instance.character
+    if holder is not None:
+        missions.mission_record_obtain(character=holder, template_id=instance.template_id)
+
+
+def connect() -> None:
+    post_save.connect(on_character_saved, sender=Character, dispatch_uid="games-character-moved")
+    post_save.connect(on_item_saved, sender=Item, dispatch_uid="games-item-carried")

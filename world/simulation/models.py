@@ -1,0 +1,85 @@
+"""Rows of the world clock: per-world simulation settings (world state), daily duties (world
+state) and the ticker lease (transient: which process ticks a world on SQLite)."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from world.models import Character, ContractType, Faction, Room, World
+
+
+class WorldClock(models.Model):
+    """How a world's clock runs. A world without a row runs with these defaults, switched off."""
+
+    world = models.OneToOneField(World, on_delete=models.CASCADE, primary_key=True, related_name="clock")
+    enabled = models.BooleanField(default=False, help_text="Does `run_world` tick this world?")
+    tick_seconds = models.PositiveIntegerField(
+        default=60, validators=[MinValueValidator(1)], help_text="Real seconds per tick (one game hour)."
+    )
+    seed = models.BigIntegerField(default=0, help_text="Seed of the world's random source (same seed, same story).")
+    # Per-tick need changes: TinyMUD's defaults.
+    hunger_rate = models.FloatField(default=1.0, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    thirst_rate = models.FloatField(default=1.0, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    social_rate = models.FloatField(default=0.5, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    sleep_rate = models.FloatField(default=0.75, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    sleep_refill = models.FloatField(default=10.0, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    ap_max = models.PositiveSmallIntegerField(default=3, validators=[MaxValueValidator(20)])
+    player_needs = models.BooleanField(default=False, help_text="Do players' needs fall too?")
+    # Not world state (never exported): the last crime event the clock's witnesses have seen.
+    event_cursor = models.PositiveBigIntegerField(default=0, editable=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(tick_seconds__gte=1), name="worldclock_tick_seconds_positive"),
+            *(
+                models.CheckConstraint(condition=Q(**{f"{f}__gte": 0, f"{f}__lte": 100}), name=f"worldclock_{f}_0_100")
+                for f in ("hunger_rate", "thirst_rate", "social_rate", "sleep_rate", "sleep_refill")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"clock of {self.world_id}"
+
+
+class DutyStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class DailyDuty(models.Model):
+    """A faction member's duty for one game day (TinyMUD's "Daily Duty" mission), deadline in ticks."""
+
+    world = models.ForeignKey(World, on_delete=models.CASCADE, related_name="+")
+    character = models.ForeignKey(Character, on_delete=models.CASCADE, related_name="duties")
+    faction = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="+")
+    role_name = models.CharField(max_length=64)
+    kind = models.CharField(max_length=32, choices=ContractType.choices)
+    resource_tag = models.CharField(max_length=64, blank=True)
+    amount = models.PositiveSmallIntegerField(default=0)
+    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    issued_tick = models.PositiveBigIntegerField()
+    deadline_tick = models.PositiveBigIntegerField()
+    status = models.CharField(max_length=8, choices=DutyStatus.choices, default=DutyStatus.ACTIVE)
+
+    class Meta:
+        ordering = ["world", "issued_tick", "character", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=DutyStatus.values), name="dailyduty_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role_name} duty of {self.character_id} (day tick {self.issued_tick})"
+
+
+class ClockLease(models.Model):
+    """Who ticks a world (SQLite; PostgreSQL uses a session advisory lock). Transient."""
+
+    world = models.OneToOneField(World, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    holder = models.CharField(max_length=128)
+    lease_until = models.FloatField(help_text="Unix time the lease lapses unless renewed.")
+
+    def __str__(self) -> str:
+        return f"{self.world_id} held by {self.holder}"

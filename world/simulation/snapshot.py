@@ -1,0 +1,228 @@
+"""A tick's view of one world, loaded with a fixed number of queries whatever the head count.
+
+Everything the planner and the autonomy rules read is here as plain data (no model instances),
+sorted by a key that is the same in every database loaded from the same world file (names,
+uuids), never by id or by set order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from world.models import Character, Event, EventKind, Exit, FactionLink, FactionMembership, FactionStance, Item, Room
+
+NUTRITION_TAG = re.compile(r"^(Edible|Drinkable):\s*(\d+)\s*$")
+NEED_COLUMNS = ("hunger", "thirst", "socialization", "sleep", "safety")
+CRIME_KINDS = (EventKind.THEFT, EventKind.VIOLENCE)
+
+
+@dataclass
+class Being:
+    """One character as the clock sees it; needs and the sheet are changed in place during a tick."""
+
+    id: int
+    uuid: str
+    name: str
+    is_npc: bool
+    is_dead: bool
+    room_id: int | None
+    hunger: float
+    thirst: float
+    socialization: float
+    sleep: float
+    safety: float
+    currency: int
+    responsibility: int
+    aggression: int
+    confidence: int
+    curiosity: int
+    hp: int
+    max_hp: int
+    sheet: dict[str, Any]
+    needs_before: tuple[float, ...] = ()
+    sheet_changed: bool = False
+
+    def needs(self) -> tuple[float, ...]:
+        return tuple(getattr(self, n) for n in NEED_COLUMNS)
+
+    def sheet_int(self, key: str, default: int) -> int:
+        value = self.sheet.get(key, default)
+        return value if isinstance(value, int) and not isinstance(value, bool) else default
+
+
+@dataclass(frozen=True)
+class Thing:
+    id: int
+    name: str
+    tags: tuple[str, ...]
+    carry: str
+    value: int | None
+    owner_id: int | None
+    room_id: int | None
+    character_id: int | None
+
+    def nutrition(self, kind: str) -> int | None:
+        for tag in self.tags:
+            match = NUTRITION_TAG.match(tag)
+            if match and match.group(1) == kind and int(match.group(2)) > 0:
+                return int(match.group(2))
+        return None
+
+    def has_tag(self, tag: str) -> bool:
+        return any(t.strip().casefold() == tag for t in self.tags)
+
+
+@dataclass(frozen=True)
+class Way:
+    id: int
+    name: str
+    source_id: int
+    destination_id: int
+    is_locked: bool
+    allow_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Crime:
+    kind: str
+    actor: str
+    room_id: int | None
+
+
+@dataclass
+class Snapshot:
+    world_id: int
+    tick: int
+    rooms: dict[int, tuple[str, tuple[str, ...]]]  # id → (key, tags)
+    beings: list[Being]  # sorted by name
+    things: list[Thing]  # sorted by name, uuid
+    ways: list[Way]  # sorted by source, name
+    factions_of: dict[int, set[int]]  # character id → faction ids
+    rivals: set[frozenset[int]]
+    crimes: list[Crime]
+    last_event_id: int
+    by_room: dict[int, list[Being]] = field(default_factory=dict)
+    things_in_room: dict[int, list[Thing]] = field(default_factory=dict)
+    things_carried: dict[int, list[Thing]] = field(default_factory=dict)
+    ways_from: dict[int, list[Way]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.index()
+
+    def index(self) -> None:
+        self.by_room = defaultdict(list)
+        for being in self.beings:
+            if being.room_id is not None and not being.is_dead:
+                self.by_room[being.room_id].append(being)
+        self.things_in_room = defaultdict(list)
+        self.things_carried = defaultdict(list)
+        for thing in self.things:
+            if thing.room_id is not None:
+                self.things_in_room[thing.room_id].append(thing)
+            elif thing.character_id is not None:
+                self.things_carried[thing.character_id].append(thing)
+        self.ways_from = defaultdict(list)
+        for way in self.ways:
+            self.ways_from[way.source_id].append(way)
+
+    def players_in(self, room_id: int | None) -> list[int]:
+        return [b.id for b in self.by_room.get(room_id or 0, []) if not b.is_npc]
+
+    def rival(self, a: Being, b: Being) -> bool:
+        return any(
+            frozenset((fa, fb)) in self.rivals
+            for fa in self.factions_of.get(a.id, ())
+            for fb in self.factions_of.get(b.id, ())
+        )
+
+
+def _float(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) else 100.0
+
+
+def load_snapshot(*, world_id: int, tick: int, event_cursor: int) -> Snapshot:
+    """Six queries: rooms, characters, items, exits, faction memberships + rivalries, crime events."""
+    rooms = {pk: (key, tuple(str(t) for t in tags) if isinstance(tags, list) else ()) for pk, key, tags in
+             Room.objects.filter(world_id=world_id).values_list("id", "key", "tags")}  # fmt: skip
+    beings = [
+        Being(
+            id=row[0],
+            uuid=str(row[1]),
+            name=row[2],
+            is_npc=row[3],
+            is_dead=row[4],
+            room_id=row[5],
+            hunger=_float(row[6]),
+            thirst=_float(row[7]),
+            socialization=_float(row[8]),
+            sleep=_float(row[9]),
+            safety=_float(row[10]),
+            currency=row[11],
+            responsibility=row[12],
+            aggression=row[13],
+            confidence=row[14],
+            curiosity=row[15],
+            hp=row[16],
+            max_hp=row[17],
+            sheet=row[18] if isinstance(row[18], dict) else {},
+        )  # fmt: skip
+        for row in Character.objects.filter(world_id=world_id)
+        .order_by("name", "uuid")
+        .values_list(
+            "id",
+            "uuid",
+            "name",
+            "is_npc",
+            "is_dead",
+            "room_id",
+            *NEED_COLUMNS,
+            "currency",
+            "responsibility",
+            "aggression",
+            "confidence",
+            "curiosity",
+            "hp",
+            "max_hp",
+            "sheet",
+        )  # fmt: skip
+    ]
+    for being in beings:
+        being.needs_before = being.needs()
+    things = [
+        Thing(pk, name, tuple(str(t) for t in tags) if isinstance(tags, list) else (), carry, value, owner, room, who)
+        for pk, name, tags, carry, value, owner, room, who in Item.objects.filter(world_id=world_id, container=None)
+        .order_by("name", "uuid")
+        .values_list("id", "name", "tags", "carry", "value", "owner_id", "room_id", "character_id")
+    ]
+    ways = [
+        Way(pk, name, source, destination, locked, frozenset(i for i in ids if isinstance(i, int)) if isinstance(ids, list) else frozenset())
+        for pk, name, source, destination, locked, ids in Exit.objects.filter(world_id=world_id)
+        .order_by("source__key", "name")
+        .values_list("id", "name", "source_id", "destination_id", "is_locked", "lock_allow_ids")
+    ]  # fmt: skip
+    factions_of: dict[int, set[int]] = defaultdict(set)
+    for character_id, faction_id in FactionMembership.objects.filter(faction__world_id=world_id).values_list(
+        "character_id", "faction_id"
+    ):
+        factions_of[character_id].add(faction_id)
+    rivals = {
+        frozenset(pair)
+        for pair in FactionLink.objects.filter(faction_a__world_id=world_id, stance=FactionStance.RIVAL).values_list(
+            "faction_a_id", "faction_b_id"
+        )
+    }
+    crimes, last_event_id = [], event_cursor
+    seen: set[tuple[str, str, int | None]] = set()
+    for event_id, kind, actor, room_id in (
+        Event.objects.filter(recipient__world_id=world_id, kind__in=CRIME_KINDS, id__gt=event_cursor)
+        .order_by("id")
+        .values_list("id", "kind", "actor", "recipient__room_id")
+    ):
+        last_event_id = max(last_event_id, event_id)
+        if (kind, actor, room_id) not in seen:  # one row per witness: the same crime seen by many
+            seen.add((kind, actor, room_id))
+            crimes.append(Crime(kind, actor, room_id))
+    return Snapshot(world_id, tick, rooms, beings, things, ways, dict(factions_of), rivals, crimes, last_event_id)
