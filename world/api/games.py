@@ -95,8 +95,9 @@ def help_lines() -> list[dict[str, str]]:
 
 @router.get("/help", response={200: HelpOut, **ERRORS}, summary="What you may do here")
 def help_(request: HttpRequest, world: Path[str]) -> dict[str, Any]:
-    """The operations open to you in this world (player; builder and staff ones if you are one)."""
-    world_row = selectors.world_get(slug=world)
+    """The operations open to you in this world (player; builder and staff ones if you are one). Join first."""
+    character = me_in(request, world)
+    world_row = character.world
     user = request.auth  # type: ignore[attr-defined]
     roles = ["anyone", "player"]
     if selectors.user_can_build(user=user, world=world_row):

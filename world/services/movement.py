@@ -105,7 +105,7 @@ def character_move(*, character: Character, exit_name: str) -> Exit:
     return exit_
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def character_pass(*, character: Character, exit_: Exit) -> None:
     """Move through an exit of the character's room (already chosen), with the lock check and the events."""
     origin = character_room(character=character)

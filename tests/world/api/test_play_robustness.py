@@ -115,7 +115,8 @@ def test_malformed_bodies_never_500(tiny_world, headers, method, path, fields):
 @pytest.mark.parametrize(("method", "path", "fields"), OPERATIONS, ids=[f"{m} {p}" for m, p, _ in OPERATIONS])
 def test_anonymous_and_strangers(tiny_world, method, path, fields):
     client = Client()
-    body = json.dumps({f: ["bob"] if f == "to" else "apple" for f in fields})
+    typed = {"to": ["bob"], "private": False}  # fields that are not text
+    body = json.dumps({f: typed.get(f, "apple") for f in fields})
     anonymous = send(client, method, concrete(path), body, {})
     assert_envelope_or_ok(anonymous)
     if path.startswith("/api/worlds/") or path in {"/api/auth/logout", "/api/auth/me"}:
