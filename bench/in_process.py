@@ -21,7 +21,7 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-from persistence.exporter import export_world  # noqa: E402
+from persistence.facade import export_world_now  # noqa: E402
 from world.models import World  # noqa: E402
 
 
@@ -31,16 +31,16 @@ def main(runs: int) -> None:
     ours, theirs = [], []
     for _ in range(runs):
         started = time.perf_counter()
-        result = export_world(world_id, force=True)
+        result = export_world_now(world_id)
         ours.append(time.perf_counter() - started)
         assert result.status == "written", result.error
         started = time.perf_counter()
         call_command("dumpdata", "world", output=str(dump_path), verbosity=0)
         theirs.append(time.perf_counter() - started)
     a, b = statistics.median(ours), statistics.median(theirs)
-    print(f"export_world: {', '.join(f'{s:.2f}' for s in ours)} s (median {a:.2f} s)")
+    print(f"export_world_now: {', '.join(f'{s:.2f}' for s in ours)} s (median {a:.2f} s)")
     print(f"dumpdata world: {', '.join(f'{s:.2f}' for s in theirs)} s (median {b:.2f} s)")
-    print(f"=> export_world is {b / a:.1f}x faster (in-process, same database, alternated)")
+    print(f"=> export_world_now is {b / a:.1f}x faster (in-process, same database, alternated)")
 
 
 if __name__ == "__main__":

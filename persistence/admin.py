@@ -10,8 +10,7 @@ from django.template.defaultfilters import truncatechars
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from persistence.exporter import export_world
-from persistence.facade import flush_all_saves, get_save_stats
+from persistence.facade import export_world_now, flush_all_saves, get_save_stats
 from persistence.models import SaveState
 
 
@@ -83,7 +82,7 @@ class SaveStateAdmin(admin.ModelAdmin):
     @admin.action(description="Save now", permissions=["flush"])
     def save_now(self, request: HttpRequest, queryset: QuerySet[SaveState]) -> None:
         for state in queryset.select_related("world"):
-            result = export_world(state.world_id, force=True, wait_seconds=30)
+            result = export_world_now(state.world_id, wait_seconds=30)
             level = messages.SUCCESS if result.ok else messages.ERROR
             self.message_user(request, result.line(), level)
 

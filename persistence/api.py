@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from accounts.api.security import authenticated
-from persistence.exporter import ExportResult
 from persistence.facade import SaveStats, flush_all_saves, get_save_stats, write_world_copy
+from persistence.results import ExportResult
 from world.exceptions import Forbidden
 from world.schemas.common import ErrorOut
 from world.selectors import world_get
@@ -56,11 +56,12 @@ def saves_stats(request: HttpRequest):
 
 
 @router.post("/flush", response={200: FlushOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Flush now")
-def saves_flush(request: HttpRequest, world: str | None = None, everything: bool = False):
-    """Export now every world with unsaved changes (or one `world`, or `everything`)."""
+def saves_flush(request: HttpRequest, world: str | None = None, all_worlds: bool = False, force: bool = False):
+    """Export now every world with unsaved changes (or one `world`, or `all_worlds`); `force`
+    rewrites files that are already up to date."""
     require_staff(request)
     target = world_get(slug=world).pk if world else None
-    report = flush_all_saves(world=target, everything=everything)
+    report = flush_all_saves(world=target, all_worlds=all_worlds, force=force)
     lines = [result.line() for result in report.results] or ["No world has unsaved changes."]
     return FlushOut(ok=report.ok, results=[result_out(r) for r in report.results], message="\n".join(lines))
 

@@ -8,10 +8,10 @@ def start_scheduler_on_first_request(**kwargs) -> None:
     # Server processes start sweeping for orphaned dirty worlds once they serve; management
     # commands (migrate…) and a gunicorn --preload master never start the thread.
     from persistence import conf
-    from persistence.scheduler import get_scheduler
+    from persistence.facade import process_scheduler
 
     if conf.scheduler_mode() == "thread":
-        get_scheduler().ensure_started()
+        process_scheduler().ensure_started()
     request_started.disconnect(start_scheduler_on_first_request, dispatch_uid="mudsite-scheduler-start")
 
 

@@ -9,10 +9,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import socket
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -24,49 +22,18 @@ from django.db.models import BigIntegerField, Case, DateTimeField, F, Q, Value, 
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from persistence import conf, files, metrics
+from persistence import conf, db_internals, files, metrics
 from persistence.formats import mudsite
 from persistence.locks import WorldBusy, world_lock
 from persistence.models import SaveState
-from persistence.scheduler import RequestCounts, backoff_seconds
+from persistence.results import ExportResult, RequestCounts
+from persistence.scheduler import backoff_seconds
 from world.models import World
 
 logger = logging.getLogger(__name__)
 audit = logging.getLogger("persistence.audit")
 
 ERROR_TEXT_LIMIT = 2000
-
-
-@dataclass
-class ExportResult:
-    world_id: int
-    slug: str
-    status: str  # written | clean | busy | failed | gone
-    version: int | None = None
-    bytes: int | None = None
-    duration_ms: float | None = None
-    path: str = ""
-    error: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.status in {"written", "clean", "gone"}
-
-    def line(self) -> str:
-        if self.status == "written":
-            return (
-                f"{self.slug}: written version {self.version}, {self.bytes} bytes in {self.duration_ms:.1f} ms"
-                f" -> {self.path}"
-            )
-        if self.status == "failed":
-            return f"{self.slug}: FAILED: {self.error}"
-        if self.status == "busy":
-            return f"{self.slug}: BUSY: {self.error}"
-        return f"{self.slug}: {self.status}" + (f" (version {self.version})" if self.version is not None else "")
-
-
-def owner_label() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 def ensure_save_state(world_id: int) -> None:
@@ -85,16 +52,10 @@ def counter_updates(counts: RequestCounts | None) -> dict:
     }
 
 
-def record_counts(world_id: int, counts: RequestCounts | None) -> None:
-    updates = counter_updates(counts)
-    if updates:
-        SaveState.objects.filter(pk=world_id).update(**updates)
-
-
 @contextlib.contextmanager
 def read_snapshot() -> Iterator[None]:
     """One committed state of the database for the whole export."""
-    if connection.in_atomic_block:
+    if db_internals.in_transaction(connection.alias):
         # Inline export inside the caller's transaction (tests): a savepoint keeps errors contained.
         with transaction.atomic():
             yield
@@ -108,15 +69,8 @@ def read_snapshot() -> Iterator[None]:
     if connection.vendor == "sqlite":
         # atomic() would BEGIN IMMEDIATE (the configured mode) and block every game write for the
         # whole export; a deferred read transaction is a WAL snapshot from its first read.
-        connection.ensure_connection()
-        configured = connection.transaction_mode  # type: ignore[attr-defined]
-        connection.transaction_mode = "DEFERRED"  # type: ignore[attr-defined]
-        try:
-            with transaction.atomic():
-                connection.transaction_mode = configured  # type: ignore[attr-defined]
-                yield
-        finally:
-            connection.transaction_mode = configured  # type: ignore[attr-defined]
+        with db_internals.deferred_sqlite_transaction(connection.alias):
+            yield
         return
     with transaction.atomic():
         yield
@@ -245,6 +199,7 @@ def record(result: ExportResult, counts: RequestCounts | None) -> None:
                 SaveState.objects.filter(pk=result.world_id).update(**updates)
     except Exception:
         logger.exception("could not record the save statistics of world %s", result.slug)
+    metrics.observe_requests(counts)
     metrics.observe_export(result)
     if result.status in {"written", "failed"}:
         audit.info(

@@ -1,9 +1,10 @@
 """The persistence façade (DESIGN §5): the only public way to request and inspect world exports.
 
 `save_world` marks the world dirty in the database inside the caller's transaction (so the mark
-commits or rolls back with the change) and wakes this process's scheduler on commit. Many
-requests for one world in one transaction cost one UPDATE: later ones only bump a counter on the
-request object that is still waiting in the transaction's on_commit list.
+commits or rolls back with the change) and wakes this process's scheduler on commit. A request is
+one transaction: however many times it calls `save_world` for a world (a signal per row written,
+a service's explicit call), it costs one UPDATE and counts as one request in the statistics; later
+calls only find the request object still waiting in the transaction's on_commit list.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from typing import TYPE_CHECKING
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
-from persistence import conf, metrics
-from persistence.scheduler import RequestCounts, get_scheduler, peek_scheduler
+from persistence import conf, db_internals
+from persistence.results import ExportResult, RequestCounts
+from persistence.scheduler import SaveScheduler, get_scheduler, peek_scheduler
 
 if TYPE_CHECKING:
-    from persistence.exporter import ExportResult
     from world.models import World
 
 logger = logging.getLogger(__name__)
@@ -34,41 +35,36 @@ class SaveRequest:
     """The on_commit callback of one world in one transaction; also the in-transaction memo."""
 
     world_id: int
-    debounced: int = 0
-    immediate: int = 0
+    immediate: bool = False
     fired: bool = False
 
     def __call__(self) -> None:
         self.fired = True
-        total = self.debounced + self.immediate
-        counts = RequestCounts(debounced=self.debounced, immediate=self.immediate, coalesced=total - 1)
-        wake(self.world_id, immediate=self.immediate > 0, counts=counts)
+        wake(self.world_id, immediate=self.immediate, counts=one_request(immediate=self.immediate))
+
+
+def one_request(*, immediate: bool) -> RequestCounts:
+    return RequestCounts(immediate=1) if immediate else RequestCounts(debounced=1)
+
+
+def make_scheduler() -> SaveScheduler:
+    from persistence import exporter
+
+    return SaveScheduler(export=exporter.export_for_scheduler, sweep=exporter.overdue_world_ids)
+
+
+def process_scheduler() -> SaveScheduler:
+    """This process's save scheduler (started lazily; one per process, reset after fork)."""
+    return get_scheduler(make_scheduler)
 
 
 def wake(world_id: int, *, immediate: bool, counts: RequestCounts) -> None:
-    metrics.observe_request(immediate=immediate, coalesced=counts.coalesced)
     if conf.scheduler_mode() == "inline":
         from persistence.exporter import export_world
 
         export_world(world_id, counts=counts)
         return
-    get_scheduler().request(world_id, immediate=immediate, counts=counts)
-
-
-def _requests_in_transaction(using: str) -> dict[int, SaveRequest]:
-    conn = connections[using]
-    memo = conn.__dict__.setdefault("_mudsite_save_memo", {})
-    if not conn.run_on_commit and memo:
-        memo.clear()
-    return memo
-
-
-def _still_pending(using: str, request: SaveRequest) -> bool:
-    """Is `request` still queued for this transaction? (a rolled-back savepoint drops it, and
-    with it the UPDATE it stands for)."""
-    if request.fired:
-        return False
-    return any(entry[1] is request for entry in reversed(connections[using].run_on_commit))
+    process_scheduler().request(world_id, immediate=immediate, counts=counts)
 
 
 def mark_dirty(world_id: int, *, using: str = DEFAULT_DB_ALIAS) -> None:
@@ -100,33 +96,48 @@ def save_world(world: World | int, *, debounced: bool = True, using: str = DEFAU
 
     The world is marked dirty at once (in the caller's transaction); the export runs after commit:
     within DEBOUNCE_MS of the last request and MAX_WAIT_MS of the first (`debounced=True`), or as
-    soon as possible (`debounced=False`). A rolled-back transaction requests nothing.
+    soon as possible (`debounced=False`: one such call makes the whole transaction's request
+    immediate). A rolled-back transaction requests nothing. ORM saves and deletes of world-state
+    models call this through signals; who else calls it: persistence/README.md.
     """
     world_id = world if isinstance(world, int) else world.pk
     if world_id is None:
         return
-    conn = connections[using]
-    if not conn.in_atomic_block:
+    if not db_internals.in_transaction(using):
         mark_dirty(world_id, using=using)
-        wake(
-            world_id,
-            immediate=not debounced,
-            counts=RequestCounts(debounced=int(debounced), immediate=int(not debounced)),
-        )
+        wake(world_id, immediate=not debounced, counts=one_request(immediate=not debounced))
         return
-    memo = _requests_in_transaction(using)
+    memo = db_internals.transaction_memo(using)
     request = memo.get(world_id)
-    if request is None or not _still_pending(using, request):
+    if request is None or request.fired or not db_internals.is_queued_on_commit(using, request):
+        # The first request of this world in this transaction, or the one before it was dropped
+        # with a rolled-back savepoint (and with it the UPDATE it stands for).
         mark_dirty(world_id, using=using)
         request = memo[world_id] = SaveRequest(world_id)
         transaction.on_commit(request, using=using, robust=True)
-    if debounced:
-        request.debounced += 1
-    else:
-        request.immediate += 1
+    request.immediate = request.immediate or not debounced
 
 
-# -- flushing -------------------------------------------------------------------------------------
+# -- exporting now --------------------------------------------------------------------------------
+
+
+def world_id_of(world: World | int) -> int:
+    return world if isinstance(world, int) else world.pk
+
+
+def export_world_now(world: World | int, *, wait_seconds: float = 60) -> ExportResult:
+    """Export `world` in this thread, now, even if its file is up to date ("Save now").
+
+    The same guarantees as any save (the world lock, one read snapshot, validation, fsync and
+    atomic rename); waits up to `wait_seconds` for an export of the world already in flight.
+    Requests this process had queued for the world ride along (their statistics are recorded).
+    """
+    from persistence import exporter
+
+    world_id = world_id_of(world)
+    scheduler = peek_scheduler()
+    counts = scheduler.take_counts([world_id]).get(world_id) if scheduler is not None else None
+    return exporter.export_world(world_id, counts=counts, force=True, wait_seconds=wait_seconds)
 
 
 @dataclass
@@ -144,13 +155,19 @@ class FlushReport:
 
 
 def flush_all_saves(
-    *, world: World | int | None = None, everything: bool = False, local_only: bool = False, wait_seconds: float = 60
+    *,
+    world: World | int | None = None,
+    all_worlds: bool = False,
+    force: bool = False,
+    local_only: bool = False,
+    wait_seconds: float = 60,
 ) -> FlushReport:
     """Export now every world with unsaved changes, whichever process queued them (or none).
 
-    `world` limits it to one world, `everything` exports every world even if clean, `local_only`
-    exports only what this process has pending (shutdown hooks: the other processes' work is in
-    the database and their own hooks, sweeps or `flush_saves` will do it).
+    Which worlds: the dirty ones, or only `world`, or with `all_worlds` every world (a clean one is
+    reported "clean" unless its file is missing). `force` rewrites a world's file even when it is
+    up to date. `local_only` exports only what this process has pending (shutdown hooks: the
+    other processes' work is in the database and their own hooks, sweeps or `flush_saves` do it).
     """
     from persistence import exporter
     from world.models import World as WorldModel
@@ -164,8 +181,8 @@ def flush_all_saves(
             report.results.append(exporter.export_world(world_id, counts=counts, wait_seconds=wait_seconds))
         return report
     if world is not None:
-        world_ids = [world if isinstance(world, int) else world.pk]
-    elif everything:
+        world_ids = [world_id_of(world)]
+    elif all_worlds:
         world_ids = list(WorldModel.objects.order_by("slug").values_list("pk", flat=True))
     else:
         world_ids = exporter.dirty_world_ids()
@@ -173,7 +190,7 @@ def flush_all_saves(
     for world_id in world_ids:
         report.results.append(
             exporter.export_world(
-                world_id, counts=counts_by_world.get(world_id), force=everything, wait_seconds=wait_seconds
+                world_id, counts=counts_by_world.get(world_id), force=force, wait_seconds=wait_seconds
             )
         )
     report.temp_files_removed = exporter.cleanup_stale_temp_files()
@@ -290,7 +307,7 @@ def write_world_copy(world: World | int, path=None):
     from persistence.formats import mudsite
     from persistence.models import SaveState
 
-    world_id = world if isinstance(world, int) else world.pk
+    world_id = world_id_of(world)
     with exporter.read_snapshot():
         version = SaveState.objects.filter(pk=world_id).values_list("dirty_version", flat=True).first() or 0
         if path is None:

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
 from persistence import conf
-
-if TYPE_CHECKING:
-    from persistence.exporter import ExportResult
+from persistence.results import ExportResult, RequestCounts
 
 
 @functools.cache
@@ -32,13 +30,17 @@ def instruments() -> dict[str, Any]:
     }
 
 
-def observe_request(*, immediate: bool, coalesced: int = 0) -> None:
-    if not conf.prometheus_enabled():
+def observe_requests(counts: RequestCounts | None) -> None:
+    """Called with the very counts that go into SaveState, so the two never disagree."""
+    if not conf.prometheus_enabled() or not counts:
         return
     metric = instruments()
-    metric["requests"].labels(mode="immediate" if immediate else "debounced").inc()
-    if coalesced:
-        metric["coalesced"].inc(coalesced)
+    if counts.debounced:
+        metric["requests"].labels(mode="debounced").inc(counts.debounced)
+    if counts.immediate:
+        metric["requests"].labels(mode="immediate").inc(counts.immediate)
+    if counts.coalesced:
+        metric["coalesced"].inc(counts.coalesced)
 
 
 def observe_export(result: ExportResult) -> None:

@@ -19,28 +19,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from persistence import conf
+from persistence.results import RequestCounts
 
 logger = logging.getLogger(__name__)
 
 BACKOFF_FIRST_SECONDS = 0.5
 BACKOFF_MAX_SECONDS = 60.0
-
-
-@dataclass
-class RequestCounts:
-    """Save requests not yet added to the database counters."""
-
-    debounced: int = 0
-    immediate: int = 0
-    coalesced: int = 0
-
-    def add(self, other: RequestCounts) -> None:
-        self.debounced += other.debounced
-        self.immediate += other.immediate
-        self.coalesced += other.coalesced
-
-    def __bool__(self) -> bool:
-        return bool(self.debounced or self.immediate or self.coalesced)
 
 
 @dataclass
@@ -250,14 +234,14 @@ _scheduler: SaveScheduler | None = None
 _scheduler_lock = threading.Lock()
 
 
-def get_scheduler() -> SaveScheduler:
+def get_scheduler(make: Callable[[], SaveScheduler]) -> SaveScheduler:
+    """This process's scheduler, built by `make` the first time (the façade passes the exporter's
+    callbacks in: the scheduler never imports the exporter)."""
     global _scheduler
     if _scheduler is None:
         with _scheduler_lock:
             if _scheduler is None:
-                from persistence import exporter
-
-                _scheduler = SaveScheduler(export=exporter.export_for_scheduler, sweep=exporter.overdue_world_ids)
+                _scheduler = make()
     return _scheduler
 
 

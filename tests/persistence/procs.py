@@ -91,10 +91,11 @@ def commit_and_hang(world_slug: str, room_key: str, new_name: str) -> None:
 
 def prometheus_requests(count: str) -> None:
     from persistence import metrics
+    from persistence.results import RequestCounts
 
     for _ in range(int(count)):
-        metrics.observe_request(immediate=False)
-    metrics.observe_request(immediate=True, coalesced=2)
+        metrics.observe_requests(RequestCounts(debounced=1))
+    metrics.observe_requests(RequestCounts(immediate=1, coalesced=2))
 
 
 def prometheus_render() -> None:

@@ -144,6 +144,8 @@ def test_flush_saves_command(world, capsys):
     call_command("flush_saves")
     assert "No world has unsaved changes." in capsys.readouterr().out
     call_command("flush_saves", "--all")
+    assert capsys.readouterr().out.startswith("tiny: clean (version 5)")
+    call_command("flush_saves", "--all", "--force")
     assert capsys.readouterr().out.startswith("tiny: written version 5")
 
 
@@ -153,7 +155,7 @@ def test_flush_saves_fails_loudly(world, settings, tmp_path, capsys):
     (tmp_path / "file").write_text("x")
     settings.MUDSITE_STATE_DIR = tmp_path / "file" / "worlds"
     with pytest.raises(CommandError, match="1 world"):
-        call_command("flush_saves", "--world", "tiny", "--all")
+        call_command("flush_saves", "--world", "tiny", "--force")
     assert "tiny: FAILED: NotADirectoryError" in capsys.readouterr().out
 
 

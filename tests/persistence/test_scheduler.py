@@ -4,7 +4,9 @@ import os
 
 import pytest
 
-from persistence.scheduler import RequestCounts, SaveScheduler, backoff_seconds, get_scheduler
+from persistence.facade import process_scheduler
+from persistence.results import RequestCounts
+from persistence.scheduler import SaveScheduler, backoff_seconds
 
 WAIT, MAX_WAIT = 0.3, 5.0
 
@@ -128,12 +130,12 @@ def test_a_flush_takes_every_pending_request_with_its_counts(sched):
 
 
 def test_a_forked_child_starts_with_a_fresh_scheduler():
-    parent = get_scheduler()
+    parent = process_scheduler()
     parent.stopped = True
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
-        ok = get_scheduler() is not parent and get_scheduler().pending == {}
+        ok = process_scheduler() is not parent and process_scheduler().pending == {}
         os.write(write, b"1" if ok else b"0")
         os._exit(0)
     os.waitpid(pid, 0)

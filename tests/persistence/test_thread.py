@@ -50,7 +50,7 @@ def test_a_starting_scheduler_sweeps_worlds_left_dirty_by_a_dead_process(setting
 
     from django.utils import timezone
 
-    from persistence.scheduler import get_scheduler
+    from persistence.facade import process_scheduler
 
     settings.MUDSITE_SCHEDULER_MODE = "thread"
     world = factories.WorldFactory(slug="orphan")
@@ -58,7 +58,7 @@ def test_a_starting_scheduler_sweeps_worlds_left_dirty_by_a_dead_process(setting
     long_ago = timezone.now() - timedelta(minutes=5)
     # What a killed process leaves behind: the marker committed, its timer gone with it.
     SaveState.objects.filter(pk=world.pk).update(dirty_version=7, last_dirty_at=long_ago, first_dirty_at=long_ago)
-    get_scheduler().ensure_started()  # e.g. a worker's first request
+    process_scheduler().ensure_started()  # e.g. a worker's first request
     assert wait_until(lambda: not SaveState.objects.get(pk=world.pk).is_dirty)
     assert b'"world_version":7' in world_file_path("orphan").read_bytes()
 

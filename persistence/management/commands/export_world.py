@@ -3,8 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from persistence.exporter import export_world
-from persistence.facade import write_world_copy
+from persistence.facade import export_world_now, write_world_copy
 from world.models import World
 
 
@@ -23,7 +22,7 @@ class Command(BaseCommand):
         if world_id is None:
             raise CommandError(f"No world with slug {slug!r}.")
         if output is None:
-            result = export_world(world_id, force=True, wait_seconds=60)
+            result = export_world_now(world_id, wait_seconds=60)
             self.stdout.write(result.line())
             if not result.ok:
                 raise CommandError(result.error or result.status)

@@ -12,15 +12,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--world", metavar="SLUG", help="Only this world.")
-        parser.add_argument("--all", action="store_true", help="Export every world, even those already saved.")
+        parser.add_argument(
+            "--all", action="store_true", help="Every world, not only those with unsaved changes (see --force)."
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="Rewrite the file even if it is up to date (with --all or --world)."
+        )
 
-    def handle(self, *args, world=None, all=False, **options):
+    def handle(self, *args, world=None, all=False, force=False, **options):
         target = None
         if world:
             target = World.objects.filter(slug=world).values_list("pk", flat=True).first()
             if target is None:
                 raise CommandError(f"No world with slug {world!r}.")
-        report = flush_all_saves(world=target, everything=all)
+        report = flush_all_saves(world=target, all_worlds=all, force=force)
         for result in report.results:
             self.stdout.write(result.line())
         if not report.results:
