@@ -154,3 +154,36 @@ def test_bulk_operations_call_save_world_explicitly(world, django_capture_on_com
         w.Room.objects.filter(world=world.world).update(description="Bulk.")
         save_world(world.world)
     assert world_file_path("tiny").read_bytes().count(b"Bulk.") == 2
+
+
+def test_export_world_now_rewrites_a_saved_world_and_takes_its_queued_requests(world, settings):
+    from persistence.facade import export_world_now, peek_scheduler
+
+    settings.MUDSITE_SCHEDULER_MODE = "manual"  # the request waits in this process's queue
+    before = state(world.world)
+    world.hall.name = "Queued"
+    world.hall.save()
+    run_pending_on_commit()
+    scheduler = peek_scheduler()
+    assert scheduler is not None and world.world.pk in scheduler.pending
+    result = export_world_now(world.world)
+    assert result.status == "written" and b"Queued" in world_file_path("tiny").read_bytes()
+    assert world.world.pk not in scheduler.pending
+    after = state(world.world)
+    assert (after.requests_debounced, after.export_count) == (before.requests_debounced + 1, before.export_count + 1)
+    assert not after.is_dirty
+    again = export_world_now(world.world.pk)  # clean, written anyway: that is what "now" means
+    assert again.status == "written" and state(world.world).export_count == after.export_count + 1
+
+
+def test_flush_all_saves_separates_all_worlds_from_force(world):
+    from persistence.facade import flush_all_saves
+
+    other = factories.WorldFactory(slug="never-exported")
+    run_pending_on_commit()
+    world_file_path("never-exported").unlink()  # e.g. a lost state directory
+    report = flush_all_saves(all_worlds=True)
+    assert {r.slug: r.status for r in report.results} == {"never-exported": "written", "tiny": "clean"}
+    report = flush_all_saves(world=other, force=True)
+    assert [r.status for r in report.results] == ["written"]
+    assert [r.status for r in flush_all_saves(all_worlds=True, force=True).results] == ["written", "written"]

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
-from persistence import facade
 from world.exceptions import Conflict, Forbidden, NotFound
 from world.fuzzy import fuzzy_matches, fuzzy_resolve
 from world.models import HAND_SLOTS, LARGE_SLOTS, SLOT_LABELS, SMALL_SLOTS, Carry, Character, EventKind, Item
@@ -107,7 +106,6 @@ def item_take(*, character: Character, item_name: str) -> Item:
         own=f"You pick up the {item.name} ({SLOT_LABELS[slot]}){whose}.",
         data=data,
     )
-    facade.save_world(character.world)
     return item
 
 
@@ -126,7 +124,6 @@ def item_drop(*, character: Character, item_name: str) -> Item:
         own=f"You drop the {item.name}.",
         data={"item": item.name},
     )
-    facade.save_world(character.world)
     return item
 
 
@@ -169,7 +166,6 @@ def item_give(*, character: Character, item_name: str, target_name: str) -> tupl
     if not target.is_npc:
         events.add(recipients=[target.pk], kind=EventKind.GIVE, actor=actor, text=f"{actor} gives you the {item.name}.")
     events.write()
-    facade.save_world(character.world)
     return item, target
 
 
@@ -198,7 +194,6 @@ def item_claim(*, character: Character, item_name: str) -> Item:
     if item.owner_id != character.pk:
         item.owner = character
         item.save(update_fields=["owner"])
-        facade.save_world(character.world)
     return item
 
 
@@ -214,5 +209,4 @@ def item_unclaim(*, character: Character, item_name: str) -> Item:
         raise Forbidden(f"The {item.name} belongs to {owner}.", code="owned_by_other")
     item.owner = None
     item.save(update_fields=["owner"])
-    facade.save_world(character.world)
     return item

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db import transaction
 
-from persistence import facade
 from world.exceptions import Forbidden, Invalid, NotFound
 from world.fuzzy import fuzzy_matches, fuzzy_resolve
 from world.models import Character, EventKind, Exit, ExitKind, Relationship
@@ -126,4 +125,3 @@ def character_pass(*, character: Character, exit_: Exit) -> None:
     events.add(recipients=others_after, kind=EventKind.ARRIVE, actor=character.name, text=enter_text, data=data)
     events.add(recipients=[character.pk], kind=EventKind.MOVE, actor=character.name, text=own_text, data=data)
     events.write()
-    facade.save_world(character.world)

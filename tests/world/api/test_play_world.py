@@ -234,14 +234,11 @@ def test_locked_stairs_are_locked_too(tiny_world, alice):
     assert alice.post("move", {"exit": "up"}).status_code == 403
 
 
-def test_move_requests_a_save_of_the_world(tiny_world, alice, monkeypatch):
-    """Acceptance 8: the move reaches the persistence façade (the export test lands with the façade)."""
-    from persistence import facade
+def test_move_requests_a_save_of_the_world(tiny_world, alice):
+    """Acceptance 8: the move reaches the persistence façade, as exactly one save request."""
+    from tests.persistence.requests import save_requests_made
 
-    requested = []
-    monkeypatch.setattr(facade, "save_world", lambda world, **kw: requested.append((world.slug, kw)))
-    alice.post("move", {"exit": "kitchen door"})
-    assert ("tiny", {}) in requested
+    assert save_requests_made(tiny_world.world, lambda: alice.post("move", {"exit": "kitchen door"})) == 1
 
 
 def test_items_carried_are_not_on_the_floor(tiny_world, alice):
