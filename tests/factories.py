@@ -6,16 +6,16 @@ the `make_*` functions name the fields tests set most and return the model, so a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import User
 
 from world import models
 
 
-class UserFactory(factory.django.DjangoModelFactory[AbstractUser]):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
@@ -112,7 +112,18 @@ class RelationshipFactory(factory.django.DjangoModelFactory[models.Relationship]
 # Each passes `fields` straight to its factory (any model field), so a helper never hides a column.
 
 
-def make_user(*, username: str | None = None, **fields: Any) -> AbstractUser:
+class _StartRoom:
+    """The default place of a new character or item: the world's start room (`room=None` means nowhere)."""
+
+
+START_ROOM: Final = _StartRoom()
+
+
+def _place(world: models.World, room: models.Room | None | _StartRoom) -> models.Room | None:
+    return world.start_room if isinstance(room, _StartRoom) else room
+
+
+def make_user(*, username: str | None = None, **fields: Any) -> User:
     if username is not None:
         fields["username"] = username
     return UserFactory.create(**fields)
@@ -144,20 +155,20 @@ def make_exit(*, source: models.Room, destination: models.Room, name: str | None
 
 
 def make_player(
-    *, world: models.World, room: models.Room | None = None, name: str | None = None, **fields: Any
+    *, world: models.World, room: models.Room | None | _StartRoom = START_ROOM, name: str | None = None, **fields: Any
 ) -> models.Character:
-    """A player character with its own account, in `room` (default: the world's start room)."""
+    """A player character with its own account, in `room` (by default the world's start room)."""
     if name is not None:
         fields["name"] = name
-    return CharacterFactory.create(world=world, room=room or world.start_room, **fields)
+    return CharacterFactory.create(world=world, room=_place(world, room), **fields)
 
 
 def make_npc(
-    *, world: models.World, room: models.Room | None = None, name: str | None = None, **fields: Any
+    *, world: models.World, room: models.Room | None | _StartRoom = START_ROOM, name: str | None = None, **fields: Any
 ) -> models.Character:
     if name is not None:
         fields["name"] = name
-    return NpcFactory.create(world=world, room=room or world.start_room, **fields)
+    return NpcFactory.create(world=world, room=_place(world, room), **fields)
 
 
 def make_template(*, world: models.World, key: str | None = None, **fields: Any) -> models.ItemTemplate:
@@ -170,7 +181,7 @@ def make_item(
     *,
     world: models.World,
     name: str | None = None,
-    room: models.Room | None = None,
+    room: models.Room | None | _StartRoom = START_ROOM,
     character: models.Character | None = None,
     slot: int | None = None,
     **fields: Any,
@@ -180,7 +191,7 @@ def make_item(
         fields["name"] = name
     if character is not None:
         return ItemFactory.create(world=world, room=None, character=character, slot=slot, **fields)
-    return ItemFactory.create(world=world, room=room or world.start_room, **fields)
+    return ItemFactory.create(world=world, room=_place(world, room), **fields)
 
 
 def make_faction(*, world: models.World, name: str | None = None, **fields: Any) -> models.Faction:
