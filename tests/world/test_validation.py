@@ -129,7 +129,8 @@ def test_write_paths_share_the_one_validation_module():
         "world/services/npcs.py": {"character_name_clean", "character_name_check_free", "character_name_unique"},
         "world/apps.py": {"username_clean", "username_check_free"},  # registered as accounts' username rules
         "world/services/rooms.py": {"key_clean", "tags_clean", "unique_name", "key_check_free"},
-        "world/services/templates.py": {"tags_clean"},
+        "world/services/templates.py": {"tags_clean", "key_check_free"},
+        "world/services/factions.py": {"key_check_free", "character_name_unique"},
         "world/services/missions.py": {"text_clean"},
         "world/models.py": {"instance_errors"},
         "world/schemas/common.py": {"schema_text"},
