@@ -49,14 +49,16 @@ def result_out(result: ExportResult) -> ExportResultOut:
 
 
 @router.get("", response={200: SaveStats, 401: ErrorOut, 403: ErrorOut}, summary="Save statistics")
-def saves_stats(request: HttpRequest):
+def saves_stats(request: HttpRequest) -> SaveStats:
     """Per world and in total, from the database (every worker reports the same numbers)."""
     require_staff(request)
     return get_save_stats()
 
 
 @router.post("/flush", response={200: FlushOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Flush now")
-def saves_flush(request: HttpRequest, world: str | None = None, all_worlds: bool = False, force: bool = False):
+def saves_flush(
+    request: HttpRequest, world: str | None = None, all_worlds: bool = False, force: bool = False
+) -> FlushOut:
     """Export now every world with unsaved changes (or one `world`, or `all_worlds`); `force`
     rewrites files that are already up to date."""
     require_staff(request)
@@ -71,7 +73,7 @@ def saves_flush(request: HttpRequest, world: str | None = None, all_worlds: bool
     response={200: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Download a world's current export",
 )
-def saves_download(request: HttpRequest, world: str):
+def saves_download(request: HttpRequest, world: str) -> HttpResponse:
     """The world's current state as a mudsite world document (docs/world-format.md)."""
     require_staff(request)
     target = world_get(slug=world)

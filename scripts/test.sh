@@ -9,7 +9,7 @@ bash scripts/setup.sh dev
 .venv/bin/mypy .
 .venv/bin/python manage.py makemigrations --check --dry-run
 set +e
-.venv/bin/python -m pytest --create-db -p no:cacheprovider -n 2 --cov=world --cov=persistence --cov=mudsite --cov-report=term:skip-covered "$@"
+.venv/bin/python -m pytest --create-db -p no:cacheprovider -n 2 --cov=world --cov=persistence --cov=accounts --cov=mudsite --cov-report=term:skip-covered "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then

@@ -6,6 +6,8 @@ so its query count does not grow with the number of rows.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -85,8 +87,9 @@ class WorldScopedAdmin(admin.ModelAdmin):
 class SameWorldFormSet(BaseInlineFormSet):
     """New inline rows (an exit, an item) join their parent's world before they are validated."""
 
-    def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.ModelForm:
+        # The only hook between building an inline form and validating it; django-stubs leave it out.
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]
         form.instance.world_id = self.instance.world_id
         return form
 

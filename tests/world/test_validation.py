@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import pathlib
+import pkgutil
+import typing
 
 import pytest
 
@@ -126,7 +129,9 @@ def test_write_paths_share_the_one_validation_module():
         "world/services/npcs.py": {"character_name_clean", "character_name_check_free", "character_name_unique"},
         "world/apps.py": {"username_clean", "username_check_free"},  # registered as accounts' username rules
         "world/services/rooms.py": {"key_clean", "tags_clean", "unique_name", "key_check_free"},
-        "world/services/templates.py": {"tags_clean"},
+        "world/services/templates.py": {"tags_clean", "key_check_free"},
+        "world/services/factions.py": {"key_check_free", "character_name_unique"},
+        "world/services/missions.py": {"text_clean"},
         "world/models.py": {"instance_errors"},
         "world/schemas/common.py": {"schema_text"},
         "world/schemas/building.py": {"tree_text_problem"},
@@ -140,6 +145,50 @@ def test_write_paths_share_the_one_validation_module():
             for alias in node.names
         }
         assert names <= imported, (path, names - imported)
+
+
+def _text_leaves(annotation, metadata=()):
+    """(leaf str annotation's metadata) for every `str` inside `annotation` (lists, unions, Annotated)."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        base, *extra = typing.get_args(annotation)
+        yield from _text_leaves(base, (*metadata, *extra))
+    elif annotation is str:
+        yield metadata
+    else:
+        for arg in typing.get_args(annotation):
+            yield from _text_leaves(arg, metadata)
+
+
+def _request_schemas():
+    from ninja import Schema
+
+    import world.schemas
+
+    for module_info in pkgutil.iter_modules(world.schemas.__path__):
+        module = importlib.import_module(f"world.schemas.{module_info.name}")
+        for name, schema in vars(module).items():
+            if isinstance(schema, type) and issubclass(schema, Schema) and name.endswith("In"):
+                yield f"{module_info.name}.{name}", schema
+
+
+def test_every_request_schema_checks_its_text_with_the_rulebook():
+    """Every API write path (play, build, interact, trade, missions, combat, dice, simulation): each text field
+    of a request body is `common.Text` (schema_text), pattern-bound, or in a building `In` (tree_text_problem)."""
+    from world.schemas.building import In
+
+    unchecked = []
+    for name, schema in _request_schemas():
+        if issubclass(schema, In):
+            continue
+        for field_name, info in schema.model_fields.items():
+            for metadata in _text_leaves(info.annotation):
+                checks = [*metadata, *info.metadata]
+                if not any(
+                    getattr(m, "func", None) is validation.schema_text or getattr(m, "pattern", None) for m in checks
+                ):
+                    unchecked.append(f"{name}.{field_name}")
+    assert not unchecked
+    assert {"trade.OfferIn", "missions.MissionIn", "games.AttackIn", "games.RollIn"} <= dict(_request_schemas()).keys()
 
 
 def test_no_duplicate_rule_survives_outside_the_validation_module():

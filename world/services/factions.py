@@ -41,7 +41,7 @@ from world.services.conflicts import conflict_on_integrity_error
 from world.services.exits import back_door_name, door_link
 from world.services.npcs import npc_create, relationship_set
 from world.services.rooms import room_create, room_key_sanitize, room_key_unique
-from world.validation import character_name_unique
+from world.validation import character_name_unique, key_check_free
 
 # ---------------------------------------------------------------------------------------------- factions
 
@@ -59,11 +59,13 @@ def _name_clean(raw: str, *, what: str, high: int = 64) -> str:
 
 
 def _require_free_faction_name(world: World, name: str, exclude: Faction | None = None) -> None:
-    taken = Faction.objects.filter(world=world, name__iexact=name)
-    if exclude is not None:
-        taken = taken.exclude(pk=exclude.pk)
-    if taken.exists():
-        raise Conflict(f"Faction '{name}' already exists.", details={"name": name})
+    key_check_free(
+        Faction.objects.filter(world=world),
+        field="name",
+        value=name,
+        message=f"Faction '{name}' already exists.",
+        exclude_pk=exclude.pk if exclude is not None else None,
+    )
 
 
 @transaction.atomic

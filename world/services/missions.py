@@ -32,6 +32,7 @@ from world.services.events import EventBatch
 from world.services.items import character_free_slot
 from world.services.templates import item_spawn
 from world.sheet import Sheet
+from world.validation import text_clean
 
 # TinyMUD's /mission generate: a 1-hour deadline, 10-50 coins and 100 XP.
 ASKED_DEADLINE = timedelta(hours=1)
@@ -46,6 +47,8 @@ RELATIONSHIP_SCORES = {
     "rival": -25, "enemy": -50,
 }  # fmt: skip
 OPEN = (MissionStatus.PENDING, MissionStatus.ACTIVE)
+# The column lengths of Mission.title, Mission.description and MissionObjective.description.
+TITLE_MAX, DESCRIPTION_MAX, OBJECTIVE_TEXT_MAX = 128, 2000, 200
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,7 @@ def _check_spec(spec: ObjectiveSpec) -> None:
         raise Invalid(f"A {spec.kind} objective needs its target.", code="bad_objective")
     if not 1 <= spec.target_count <= 1000:
         raise Invalid("Objective counts are 1-1000.", code="bad_objective")
+    text_clean(spec.description, field="objective description", max_length=OBJECTIVE_TEXT_MAX)
 
 
 @transaction.atomic
@@ -108,7 +112,9 @@ def mission_create(
     reward_items: list[str] | None = None,
     deadline: datetime | None = None,
 ) -> Mission:
-    if not title.strip():
+    title = text_clean(title, field="title", max_length=TITLE_MAX)
+    description = text_clean(description, field="description", max_length=DESCRIPTION_MAX)
+    if not title:
         raise Invalid("A mission needs a title.", code="bad_mission")
     if status not in MissionStatus.values:
         raise Invalid(f"Unknown status '{status}'.", code="bad_status")
@@ -124,7 +130,7 @@ def mission_create(
         _check_spec(spec)
     mission = Mission.objects.create(
         world=world,
-        title=title.strip(),
+        title=title,
         description=description,
         issuer=issuer,
         assignee=assignee,

@@ -28,7 +28,7 @@ from world.models import (
 )
 from world.services.conflicts import conflict_on_integrity_error
 from world.services.rooms import room_key_sanitize
-from world.validation import tags_clean, text_check, text_clean
+from world.validation import key_check_free, tags_clean, text_check, text_clean
 
 CARRY_TAGS = {"small": Carry.SMALL, "large": Carry.LARGE, "immovable": Carry.FIXED}
 TEXT_MAX = {"material": 64, "quality": 64, "loot_hint": 128, "weapon_type": 32, "armor_type": 32}
@@ -107,8 +107,12 @@ def _item_tags_fold(tags: list[str], satiation: int | None, hydration: int | Non
 @transaction.atomic
 def template_create(*, world: World, key: str, **fields: Any) -> ItemTemplate:
     clean_key = room_key_sanitize(key)
-    if ItemTemplate.objects.filter(world=world, key__iexact=clean_key).exists():
-        raise Conflict(f"Template '{clean_key}' already exists.", details={"key": clean_key})
+    key_check_free(
+        ItemTemplate.objects.filter(world=world),
+        field="key",
+        value=clean_key,
+        message=f"Template '{clean_key}' already exists.",
+    )
     clean = item_fields_clean(fields)
     if not clean.get("description"):
         raise Invalid("A template needs a description.", details={"key": clean_key})

@@ -1,5 +1,7 @@
 """Factions: CRUD, members, ranks, promote/demote, roles, allies and rivals, and the offline generator."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Router, Status
 
@@ -30,11 +32,11 @@ from world.services import factions as faction_services
 router = Router(tags=["build: factions"])
 
 
-def _out(faction: Faction) -> dict:
+def _out(faction: Faction) -> dict[str, Any]:
     return faction_out(faction_detail(faction=faction), faction_services.faction_links(faction=faction))
 
 
-def _answer(message: str, faction: Faction) -> dict:
+def _answer(message: str, faction: Faction) -> dict[str, Any]:
     return {"message": message, "faction": _out(faction)}
 
 
@@ -47,7 +49,7 @@ def _actor(world: World, as_member: str | None) -> Character | None:
 
 
 @router.post("/factiongen", response={201: GeneratedFactionOut, **ERRORS}, summary="Generate a faction (offline)")
-def factiongen(request: HttpRequest, world_slug: WorldSlug):
+def factiongen(request: HttpRequest, world_slug: WorldSlug) -> Status[dict[str, Any]]:
     """TinyMUD's offline factiongen, in one transaction: the Iron Vanguard with hall, bunks and kitchen
     linked by doors, ranks Recruit 1 / Soldier 2 / Captain 5 / Commander 10, three ranked NPCs with owned
     beds, a Food Crate and a Water Cask, and a path from the best tavern/inn/square… room to its hall."""
@@ -67,23 +69,23 @@ def factiongen(request: HttpRequest, world_slug: WorldSlug):
 
 
 @router.get("/factions", response={200: list[FactionSummaryOut], **ERRORS}, summary="List factions")
-def factions_list(request: HttpRequest, world_slug: WorldSlug):
+def factions_list(request: HttpRequest, world_slug: WorldSlug) -> list[Faction]:
     return list(faction_list(world=builder_world(request, world_slug)))
 
 
 @router.post("/factions", response={201: FactionMessageOut, **ERRORS}, summary="Create a faction")
-def factions_create(request: HttpRequest, world_slug: WorldSlug, payload: FactionIn):
+def factions_create(request: HttpRequest, world_slug: WorldSlug, payload: FactionIn) -> Status[dict[str, Any]]:
     faction = faction_services.faction_create(world=builder_world(request, world_slug), **payload.dict())
     return Status(201, _answer(f"Faction '{faction.name}' created.", faction))
 
 
 @router.get("/factions/{name}", response={200: FactionOut, **ERRORS}, summary="Read a faction")
-def factions_read(request: HttpRequest, world_slug: WorldSlug, name: str):
+def factions_read(request: HttpRequest, world_slug: WorldSlug, name: str) -> dict[str, Any]:
     return _out(faction_resolve(world=builder_world(request, world_slug), query=name))
 
 
 @router.patch("/factions/{name}", response={200: FactionMessageOut, **ERRORS}, summary="Update a faction")
-def factions_update(request: HttpRequest, world_slug: WorldSlug, name: str, payload: FactionPatchIn):
+def factions_update(request: HttpRequest, world_slug: WorldSlug, name: str, payload: FactionPatchIn) -> dict[str, Any]:
     world = builder_world(request, world_slug)
     faction = faction_resolve(world=world, query=name)
     data = payload.dict(exclude_unset=True)
@@ -94,7 +96,7 @@ def factions_update(request: HttpRequest, world_slug: WorldSlug, name: str, payl
 
 
 @router.delete("/factions/{name}", response={200: MessageOut, **ERRORS}, summary="Delete a faction")
-def factions_delete(request: HttpRequest, world_slug: WorldSlug, name: str):
+def factions_delete(request: HttpRequest, world_slug: WorldSlug, name: str) -> dict[str, Any]:
     """Members, ranks, roles and ally/rival links go with it; rooms and items it owned become unowned."""
     faction = _faction(request, world_slug, name)
     faction_name = faction.name
@@ -103,7 +105,7 @@ def factions_delete(request: HttpRequest, world_slug: WorldSlug, name: str):
 
 
 @router.post("/factions/{name}/members", response={201: FactionMessageOut, **ERRORS}, summary="Add a member")
-def members_add(request: HttpRequest, world_slug: WorldSlug, name: str, payload: MemberIn):
+def members_add(request: HttpRequest, world_slug: WorldSlug, name: str, payload: MemberIn) -> Status[dict[str, Any]]:
     """TinyMUD's addmember / induct. With `as_member`, that member must be the leader or hold a rank of
     level >= the faction's leadership_threshold (and may only induct below their own rank)."""
     world = builder_world(request, world_slug)
@@ -122,7 +124,9 @@ def members_add(request: HttpRequest, world_slug: WorldSlug, name: str, payload:
 @router.patch(
     "/factions/{name}/members/{member}", response={200: FactionMessageOut, **ERRORS}, summary="Set rank or role"
 )
-def members_update(request: HttpRequest, world_slug: WorldSlug, name: str, member: str, payload: MemberPatchIn):
+def members_update(
+    request: HttpRequest, world_slug: WorldSlug, name: str, member: str, payload: MemberPatchIn
+) -> dict[str, Any]:
     """Builder authority: TinyMUD's setrank, assignrole and revokerole (empty string clears)."""
     world = builder_world(request, world_slug)
     faction = faction_resolve(world=world, query=name)
@@ -143,7 +147,7 @@ def members_update(request: HttpRequest, world_slug: WorldSlug, name: str, membe
 @router.delete(
     "/factions/{name}/members/{member}", response={200: FactionMessageOut, **ERRORS}, summary="Remove a member"
 )
-def members_remove(request: HttpRequest, world_slug: WorldSlug, name: str, member: str):
+def members_remove(request: HttpRequest, world_slug: WorldSlug, name: str, member: str) -> dict[str, Any]:
     world = builder_world(request, world_slug)
     faction = faction_resolve(world=world, query=name)
     character = character_resolve(world=world, query=member)
@@ -154,7 +158,9 @@ def members_remove(request: HttpRequest, world_slug: WorldSlug, name: str, membe
 @router.post(
     "/factions/{name}/members/{member}/promote", response={200: FactionMessageOut, **ERRORS}, summary="Promote"
 )
-def members_promote(request: HttpRequest, world_slug: WorldSlug, name: str, member: str, payload: RankChangeIn):
+def members_promote(
+    request: HttpRequest, world_slug: WorldSlug, name: str, member: str, payload: RankChangeIn
+) -> dict[str, Any]:
     """With `as_member`: actor level > target level and actor level > new level > target level."""
     world = builder_world(request, world_slug)
     faction = faction_resolve(world=world, query=name)
@@ -169,7 +175,9 @@ def members_promote(request: HttpRequest, world_slug: WorldSlug, name: str, memb
 
 
 @router.post("/factions/{name}/members/{member}/demote", response={200: FactionMessageOut, **ERRORS}, summary="Demote")
-def members_demote(request: HttpRequest, world_slug: WorldSlug, name: str, member: str, payload: RankChangeIn):
+def members_demote(
+    request: HttpRequest, world_slug: WorldSlug, name: str, member: str, payload: RankChangeIn
+) -> dict[str, Any]:
     """With `as_member`: actor level >= target level, and the new level is below the current one."""
     world = builder_world(request, world_slug)
     faction = faction_resolve(world=world, query=name)
@@ -184,14 +192,16 @@ def members_demote(request: HttpRequest, world_slug: WorldSlug, name: str, membe
 
 
 @router.post("/factions/{name}/ranks", response={201: FactionMessageOut, **ERRORS}, summary="Add a rank")
-def ranks_create(request: HttpRequest, world_slug: WorldSlug, name: str, payload: RankIn):
+def ranks_create(request: HttpRequest, world_slug: WorldSlug, name: str, payload: RankIn) -> Status[dict[str, Any]]:
     faction = _faction(request, world_slug, name)
     rank = faction_services.rank_create(faction=faction, name=payload.name, level=payload.level)
     return Status(201, _answer(f"Rank '{rank.name}' ({rank.level}) added to {faction.name}.", faction))
 
 
 @router.patch("/factions/{name}/ranks/{rank}", response={200: FactionMessageOut, **ERRORS}, summary="Edit a rank")
-def ranks_update(request: HttpRequest, world_slug: WorldSlug, name: str, rank: str, payload: RankPatchIn):
+def ranks_update(
+    request: HttpRequest, world_slug: WorldSlug, name: str, rank: str, payload: RankPatchIn
+) -> dict[str, Any]:
     faction = _faction(request, world_slug, name)
     found = faction_services.rank_update(
         rank=faction_services.rank_get(faction=faction, name=rank), **payload.dict(exclude_unset=True)
@@ -200,7 +210,7 @@ def ranks_update(request: HttpRequest, world_slug: WorldSlug, name: str, rank: s
 
 
 @router.delete("/factions/{name}/ranks/{rank}", response={200: FactionMessageOut, **ERRORS}, summary="Remove a rank")
-def ranks_delete(request: HttpRequest, world_slug: WorldSlug, name: str, rank: str):
+def ranks_delete(request: HttpRequest, world_slug: WorldSlug, name: str, rank: str) -> dict[str, Any]:
     """Members holding it become unranked."""
     faction = _faction(request, world_slug, name)
     found = faction_services.rank_get(faction=faction, name=rank)
@@ -210,7 +220,7 @@ def ranks_delete(request: HttpRequest, world_slug: WorldSlug, name: str, rank: s
 
 
 @router.post("/factions/{name}/roles", response={201: FactionMessageOut, **ERRORS}, summary="Add a role")
-def roles_create(request: HttpRequest, world_slug: WorldSlug, name: str, payload: RoleIn):
+def roles_create(request: HttpRequest, world_slug: WorldSlug, name: str, payload: RoleIn) -> Status[dict[str, Any]]:
     """contract_config is validated: resource_contribution {resource_tag, amount>0, reward_rep,
     reward_currency>=0}; patrol {rooms: existing room keys, reward_rep, reward_currency>=0}."""
     faction = _faction(request, world_slug, name)
@@ -219,7 +229,9 @@ def roles_create(request: HttpRequest, world_slug: WorldSlug, name: str, payload
 
 
 @router.patch("/factions/{name}/roles/{key}", response={200: FactionMessageOut, **ERRORS}, summary="Edit a role")
-def roles_update(request: HttpRequest, world_slug: WorldSlug, name: str, key: str, payload: RolePatchIn):
+def roles_update(
+    request: HttpRequest, world_slug: WorldSlug, name: str, key: str, payload: RolePatchIn
+) -> dict[str, Any]:
     faction = _faction(request, world_slug, name)
     role = faction_services.role_update(
         role=faction_services.role_get(faction=faction, key=key), **payload.dict(exclude_unset=True)
@@ -228,7 +240,7 @@ def roles_update(request: HttpRequest, world_slug: WorldSlug, name: str, key: st
 
 
 @router.delete("/factions/{name}/roles/{key}", response={200: FactionMessageOut, **ERRORS}, summary="Remove a role")
-def roles_delete(request: HttpRequest, world_slug: WorldSlug, name: str, key: str):
+def roles_delete(request: HttpRequest, world_slug: WorldSlug, name: str, key: str) -> dict[str, Any]:
     faction = _faction(request, world_slug, name)
     role = faction_services.role_get(faction=faction, key=key)
     role_key = role.key
@@ -236,7 +248,7 @@ def roles_delete(request: HttpRequest, world_slug: WorldSlug, name: str, key: st
     return _answer(f"Role '{role_key}' removed ({holders} member(s) lose it).", faction)
 
 
-def _link(request: HttpRequest, world_slug: str, name: str, other: str, stance: str, *, remove: bool) -> dict:
+def _link(request: HttpRequest, world_slug: str, name: str, other: str, stance: str, *, remove: bool) -> dict[str, Any]:
     world = builder_world(request, world_slug)
     faction = faction_resolve(world=world, query=name)
     other_faction = faction_resolve(world=world, query=other)
@@ -248,22 +260,22 @@ def _link(request: HttpRequest, world_slug: str, name: str, other: str, stance: 
 
 
 @router.post("/factions/{name}/allies", response={200: FactionMessageOut, **ERRORS}, summary="Add an ally")
-def allies_add(request: HttpRequest, world_slug: WorldSlug, name: str, payload: FactionLinkIn):
+def allies_add(request: HttpRequest, world_slug: WorldSlug, name: str, payload: FactionLinkIn) -> dict[str, Any]:
     """Symmetric; never with itself; never ally and rival at once (409)."""
     return _link(request, world_slug, name, payload.faction, FactionStance.ALLY, remove=False)
 
 
 @router.delete("/factions/{name}/allies/{other}", response={200: FactionMessageOut, **ERRORS}, summary="Remove an ally")
-def allies_remove(request: HttpRequest, world_slug: WorldSlug, name: str, other: str):
+def allies_remove(request: HttpRequest, world_slug: WorldSlug, name: str, other: str) -> dict[str, Any]:
     return _link(request, world_slug, name, other, FactionStance.ALLY, remove=True)
 
 
 @router.post("/factions/{name}/rivals", response={200: FactionMessageOut, **ERRORS}, summary="Add a rival")
-def rivals_add(request: HttpRequest, world_slug: WorldSlug, name: str, payload: FactionLinkIn):
+def rivals_add(request: HttpRequest, world_slug: WorldSlug, name: str, payload: FactionLinkIn) -> dict[str, Any]:
     """Symmetric; never with itself; never ally and rival at once (409)."""
     return _link(request, world_slug, name, payload.faction, FactionStance.RIVAL, remove=False)
 
 
 @router.delete("/factions/{name}/rivals/{other}", response={200: FactionMessageOut, **ERRORS}, summary="Remove a rival")
-def rivals_remove(request: HttpRequest, world_slug: WorldSlug, name: str, other: str):
+def rivals_remove(request: HttpRequest, world_slug: WorldSlug, name: str, other: str) -> dict[str, Any]:
     return _link(request, world_slug, name, other, FactionStance.RIVAL, remove=True)

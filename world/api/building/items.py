@@ -1,14 +1,17 @@
 """Item templates and items (TinyMUD's /object ... and its template wizard)."""
 # No `from __future__ import annotations`: ninja's @paginate re-reads these annotations at runtime.
 
+from typing import Any
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from world.api.building.common import ERRORS, builder_world, room_named
 from world.api.contract import WorldSlug
+from world.models import Item, ItemTemplate
 from world.schemas.building import (
     ItemDeletedOut,
     ItemFieldsIn,
@@ -36,12 +39,12 @@ router = Router(tags=["build: item templates and items"])
 
 @router.get("/templates", response={200: list[TemplateOut], **ERRORS}, summary="List item templates")
 @paginate(LimitOffsetPagination)
-def templates_list(request: HttpRequest, world_slug: WorldSlug, search: str = ""):
+def templates_list(request: HttpRequest, world_slug: WorldSlug, search: str = "") -> QuerySet[ItemTemplate]:
     return template_list(world=builder_world(request, world_slug), search=search)
 
 
 @router.post("/templates", response={201: TemplateMessageOut, **ERRORS}, summary="Create an item template")
-def templates_create(request: HttpRequest, world_slug: WorldSlug, payload: TemplateIn):
+def templates_create(request: HttpRequest, world_slug: WorldSlug, payload: TemplateIn) -> Status[dict[str, Any]]:
     """Every field of TinyMUD's template wizard; satiation/hydration become `Edible: N` / `Drinkable: N`
     tags and small/large/Immovable tags become `carry`."""
     fields = payload.dict(exclude={"key"})
@@ -50,19 +53,19 @@ def templates_create(request: HttpRequest, world_slug: WorldSlug, payload: Templ
 
 
 @router.get("/templates/{key}", response={200: TemplateOut, **ERRORS}, summary="Read an item template")
-def templates_read(request: HttpRequest, world_slug: WorldSlug, key: str):
+def templates_read(request: HttpRequest, world_slug: WorldSlug, key: str) -> ItemTemplate:
     return template_get(world=builder_world(request, world_slug), key=key)
 
 
 @router.patch("/templates/{key}", response={200: TemplateMessageOut, **ERRORS}, summary="Update an item template")
-def templates_update(request: HttpRequest, world_slug: WorldSlug, key: str, payload: ItemFieldsIn):
+def templates_update(request: HttpRequest, world_slug: WorldSlug, key: str, payload: ItemFieldsIn) -> dict[str, Any]:
     template = template_get(world=builder_world(request, world_slug), key=key)
     template = template_services.template_update(template=template, **payload.dict(exclude_unset=True))
     return {"message": f"Template '{template.key}' updated.", "template": template}
 
 
 @router.delete("/templates/{key}", response={200: MessageOut, **ERRORS}, summary="Delete an item template")
-def templates_delete(request: HttpRequest, world_slug: WorldSlug, key: str):
+def templates_delete(request: HttpRequest, world_slug: WorldSlug, key: str) -> dict[str, Any]:
     """Items made from it stay, with their own copy of its fields."""
     template = template_get(world=builder_world(request, world_slug), key=key)
     made = template_services.template_delete(template=template)
@@ -71,7 +74,9 @@ def templates_delete(request: HttpRequest, world_slug: WorldSlug, key: str):
 
 @router.get("/items", response={200: list[ItemSummaryOut], **ERRORS}, summary="List items")
 @paginate(LimitOffsetPagination)
-def items_list(request: HttpRequest, world_slug: WorldSlug, room: str = "", character: str = "", search: str = ""):
+def items_list(
+    request: HttpRequest, world_slug: WorldSlug, room: str = "", character: str = "", search: str = ""
+) -> QuerySet[Item]:
     world = builder_world(request, world_slug)
     items = item_list(
         world=world,
@@ -83,7 +88,7 @@ def items_list(request: HttpRequest, world_slug: WorldSlug, room: str = "", char
 
 
 @router.post("/items", response={201: ItemMessageOut, **ERRORS}, summary="Spawn an item")
-def items_spawn(request: HttpRequest, world_slug: WorldSlug, payload: ItemSpawnIn):
+def items_spawn(request: HttpRequest, world_slug: WorldSlug, payload: ItemSpawnIn) -> Status[dict[str, Any]]:
     """From a `template` (fields copied, any field given here overrides) or ad hoc (`name` required), into
     exactly one of: a `room`, a `character`'s inventory `slot`, or a `container`'s `container_slot`."""
     world = builder_world(request, world_slug)
@@ -104,12 +109,12 @@ def items_spawn(request: HttpRequest, world_slug: WorldSlug, payload: ItemSpawnI
 
 
 @router.get("/items/{item_id}", response={200: ItemOut, **ERRORS}, summary="Read an item")
-def items_read(request: HttpRequest, world_slug: WorldSlug, item_id: UUID):
+def items_read(request: HttpRequest, world_slug: WorldSlug, item_id: UUID) -> dict[str, Any]:
     return item_out(item_get(world=builder_world(request, world_slug), uuid=item_id))
 
 
 @router.delete("/items/{item_id}", response={200: ItemDeletedOut, **ERRORS}, summary="Delete an item")
-def items_delete(request: HttpRequest, world_slug: WorldSlug, item_id: UUID):
+def items_delete(request: HttpRequest, world_slug: WorldSlug, item_id: UUID) -> dict[str, Any]:
     item = item_get(world=builder_world(request, world_slug), uuid=item_id)
     name = item.name
     removed = template_services.item_delete(item=item)

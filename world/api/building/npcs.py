@@ -1,6 +1,9 @@
 """NPCs and relationships (TinyMUD's /npc ...)."""
 # No `from __future__ import annotations`: ninja's @paginate re-reads these annotations at runtime.
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -34,12 +37,12 @@ def _npc(world: World, name: str, *, exact: bool = False) -> Character:
 
 @router.get("/npcs", response={200: list[CharacterSummaryOut], **ERRORS}, summary="List NPCs")
 @paginate(LimitOffsetPagination)
-def npcs_list(request: HttpRequest, world_slug: WorldSlug, search: str = ""):
+def npcs_list(request: HttpRequest, world_slug: WorldSlug, search: str = "") -> QuerySet[Character]:
     return character_list(world=builder_world(request, world_slug), search=search, npc=True)
 
 
 @router.post("/npcs", response={201: CharacterMessageOut, **ERRORS}, summary="Add an NPC")
-def npcs_create(request: HttpRequest, world_slug: WorldSlug, payload: NpcIn):
+def npcs_create(request: HttpRequest, world_slug: WorldSlug, payload: NpcIn) -> Status[dict[str, Any]]:
     """TinyMUD's /npc add. Names are unique per world (TinyMUD let one NPC stand in several rooms)."""
     world = builder_world(request, world_slug)
     room = room_named(request, world, payload.room) if payload.room else None
@@ -49,12 +52,12 @@ def npcs_create(request: HttpRequest, world_slug: WorldSlug, payload: NpcIn):
 
 
 @router.get("/npcs/{name}", response={200: CharacterOut, **ERRORS}, summary="Read an NPC's sheet")
-def npcs_read(request: HttpRequest, world_slug: WorldSlug, name: str):
+def npcs_read(request: HttpRequest, world_slug: WorldSlug, name: str) -> dict[str, Any]:
     return character_view(_npc(builder_world(request, world_slug), name))
 
 
 @router.patch("/npcs/{name}", response={200: CharacterMessageOut, **ERRORS}, summary="Edit an NPC")
-def npcs_update(request: HttpRequest, world_slug: WorldSlug, name: str, payload: NpcPatchIn):
+def npcs_update(request: HttpRequest, world_slug: WorldSlug, name: str, payload: NpcPatchIn) -> dict[str, Any]:
     """Rename, describe, move (or take out of its room), and set attributes, aspects and matrix values —
     all range-checked, all or nothing."""
     world = builder_world(request, world_slug)
@@ -74,7 +77,7 @@ def npcs_update(request: HttpRequest, world_slug: WorldSlug, name: str, payload:
 
 
 @router.delete("/npcs/{name}", response={200: NpcDeletedOut, **ERRORS}, summary="Delete an NPC")
-def npcs_delete(request: HttpRequest, world_slug: WorldSlug, name: str):
+def npcs_delete(request: HttpRequest, world_slug: WorldSlug, name: str) -> dict[str, Any]:
     """Exact name (case-insensitive). Relationships and memberships go; owned things become unowned; carried
     things fall to the floor; lock policies forget it."""
     result = npc_services.npc_delete(npc=_npc(builder_world(request, world_slug), name, exact=True))
@@ -82,7 +85,7 @@ def npcs_delete(request: HttpRequest, world_slug: WorldSlug, name: str):
 
 
 @router.post("/relationships", response={200: RelationshipMessageOut, **ERRORS}, summary="Set a relationship")
-def relationships_set(request: HttpRequest, world_slug: WorldSlug, payload: RelationshipIn):
+def relationships_set(request: HttpRequest, world_slug: WorldSlug, payload: RelationshipIn) -> dict[str, Any]:
     """TinyMUD's setrelation: `source` is `type` to `target` (both ways when `mutual`). Players or NPCs."""
     world = builder_world(request, world_slug)
     source = character_resolve(world=world, query=payload.source)
@@ -96,7 +99,7 @@ def relationships_set(request: HttpRequest, world_slug: WorldSlug, payload: Rela
 
 
 @router.post("/relationships/remove", response={200: RelationshipMessageOut, **ERRORS}, summary="Remove relationships")
-def relationships_remove(request: HttpRequest, world_slug: WorldSlug, payload: RelationshipPairIn):
+def relationships_remove(request: HttpRequest, world_slug: WorldSlug, payload: RelationshipPairIn) -> dict[str, Any]:
     """TinyMUD's removerelations: both directions between `a` and `b`."""
     world = builder_world(request, world_slug)
     a = character_resolve(world=world, query=payload.a)
@@ -106,7 +109,7 @@ def relationships_remove(request: HttpRequest, world_slug: WorldSlug, payload: R
 
 
 @router.post("/familygen", response={201: CharacterMessageOut, **ERRORS}, summary="Generate a relative (offline)")
-def familygen(request: HttpRequest, world_slug: WorldSlug, payload: FamilyIn):
+def familygen(request: HttpRequest, world_slug: WorldSlug, payload: FamilyIn) -> Status[dict[str, Any]]:
     """TinyMUD's offline familygen: an NPC named `<Target>'s <Relationship>` with a mutual relationship."""
     world = builder_world(request, world_slug)
     room = room_named(request, world, payload.room)

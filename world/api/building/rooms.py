@@ -1,14 +1,18 @@
 """Rooms and exits (TinyMUD's /room ...)."""
 # No `from __future__ import annotations`: ninja's @paginate re-reads these annotations at runtime.
 
+from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from world.api.building.common import ERRORS, builder_world, exits_view, room_named, room_view
 from world.api.contract import WorldSlug
+from world.models import Exit, Room
 from world.schemas.building import (
     DoorIn,
     DoorLinkIn,
@@ -34,25 +38,25 @@ router = Router(tags=["build: rooms and exits"])
 
 @router.get("/rooms", response={200: list[RoomSummaryOut], **ERRORS}, summary="List rooms")
 @paginate(LimitOffsetPagination)
-def rooms_list(request: HttpRequest, world_slug: WorldSlug, search: str = ""):
+def rooms_list(request: HttpRequest, world_slug: WorldSlug, search: str = "") -> QuerySet[Room]:
     """Paginated (`limit`, `offset`); `search` matches keys and names."""
     return room_list(world=builder_world(request, world_slug), search=search)
 
 
 @router.post("/rooms", response={201: RoomMessageOut, **ERRORS}, summary="Create a room")
-def rooms_create(request: HttpRequest, world_slug: WorldSlug, payload: RoomIn):
+def rooms_create(request: HttpRequest, world_slug: WorldSlug, payload: RoomIn) -> Status[dict[str, Any]]:
     room = room_services.room_create(world=builder_world(request, world_slug), **payload.dict())
     return Status(201, {"message": f"Room '{room.key}' created.", "room": room_view(room)})
 
 
 @router.get("/rooms/{key}", response={200: RoomOut, **ERRORS}, summary="Read a room")
-def rooms_read(request: HttpRequest, world_slug: WorldSlug, key: str):
+def rooms_read(request: HttpRequest, world_slug: WorldSlug, key: str) -> dict[str, Any]:
     room = room_get(world=builder_world(request, world_slug), key=key)
     return room_view(room)
 
 
 @router.patch("/rooms/{key}", response={200: RoomMessageOut, **ERRORS}, summary="Update or rename a room")
-def rooms_update(request: HttpRequest, world_slug: WorldSlug, key: str, payload: RoomPatchIn):
+def rooms_update(request: HttpRequest, world_slug: WorldSlug, key: str, payload: RoomPatchIn) -> dict[str, Any]:
     """A new `key` renames the room: exits, the start room and patrol contracts follow."""
     room = room_get(world=builder_world(request, world_slug), key=key)
     old_key = room.key
@@ -62,7 +66,7 @@ def rooms_update(request: HttpRequest, world_slug: WorldSlug, key: str, payload:
 
 
 @router.delete("/rooms/{key}", response={200: RoomDeletedOut, **ERRORS}, summary="Delete a room")
-def rooms_delete(request: HttpRequest, world_slug: WorldSlug, key: str, force: bool = False):
+def rooms_delete(request: HttpRequest, world_slug: WorldSlug, key: str, force: bool = False) -> dict[str, Any]:
     """Refused (409) while characters are inside, unless `force` (they move to the start room). Every exit
     into or out of the room goes with it and is listed."""
     room = room_get(world=builder_world(request, world_slug), key=key)
@@ -70,12 +74,12 @@ def rooms_delete(request: HttpRequest, world_slug: WorldSlug, key: str, force: b
     return {"message": f"Room '{result.key}' deleted.", **result.__dict__}
 
 
-def _exits_answer(message: str, exits) -> dict:
+def _exits_answer(message: str, exits: Iterable[Exit]) -> dict[str, Any]:
     return {"message": message, "exits": exits_view(list(exits))}
 
 
 @router.post("/exits", response={201: ExitsOut, **ERRORS}, summary="Add a door (and its back door)")
-def exits_door(request: HttpRequest, world_slug: WorldSlug, payload: DoorIn):
+def exits_door(request: HttpRequest, world_slug: WorldSlug, payload: DoorIn) -> Status[dict[str, Any]]:
     """TinyMUD's adddoor: the back door in the target room is named like the door, or `<door> (to <room>)`,
     then ` #2`, ` #3`… when that name is taken."""
     world = builder_world(request, world_slug)
@@ -90,7 +94,7 @@ def exits_door(request: HttpRequest, world_slug: WorldSlug, payload: DoorIn):
 
 
 @router.post("/exits/link", response={201: ExitsOut, **ERRORS}, summary="Link two rooms with two named doors")
-def exits_link(request: HttpRequest, world_slug: WorldSlug, payload: DoorLinkIn):
+def exits_link(request: HttpRequest, world_slug: WorldSlug, payload: DoorLinkIn) -> Status[dict[str, Any]]:
     world = builder_world(request, world_slug)
     room_a, room_b = room_named(request, world, payload.room_a), room_named(request, world, payload.room_b)
     created = exit_services.door_link(
@@ -100,7 +104,7 @@ def exits_link(request: HttpRequest, world_slug: WorldSlug, payload: DoorLinkIn)
 
 
 @router.post("/exits/stairs", response={201: ExitsOut, **ERRORS}, summary="Add stairs")
-def exits_stairs(request: HttpRequest, world_slug: WorldSlug, payload: StairsIn):
+def exits_stairs(request: HttpRequest, world_slug: WorldSlug, payload: StairsIn) -> Status[dict[str, Any]]:
     """`up` from A to B: `stairs up` in A and `stairs down` in B (one stairs per direction per room)."""
     world = builder_world(request, world_slug)
     room, other = room_named(request, world, payload.room), room_named(request, world, payload.to)
@@ -111,7 +115,7 @@ def exits_stairs(request: HttpRequest, world_slug: WorldSlug, payload: StairsIn)
 
 
 @router.post("/exits/portal", response={201: ExitsOut, **ERRORS}, summary="Add a portal (one way)")
-def exits_portal(request: HttpRequest, world_slug: WorldSlug, payload: PortalIn):
+def exits_portal(request: HttpRequest, world_slug: WorldSlug, payload: PortalIn) -> Status[dict[str, Any]]:
     """A travel point: a named one-way exit (a magic mirror, a ferry)."""
     world = builder_world(request, world_slug)
     source, destination = room_named(request, world, payload.room), room_named(request, world, payload.to)
@@ -122,7 +126,7 @@ def exits_portal(request: HttpRequest, world_slug: WorldSlug, payload: PortalIn)
 
 
 @router.get("/exits/{exit_id}", response={200: ExitMessageOut, **ERRORS}, summary="Read an exit")
-def exits_read(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID):
+def exits_read(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID) -> dict[str, Any]:
     found = exit_get(world=builder_world(request, world_slug), uuid=exit_id)
     return {
         "message": f"'{found.name}' leads from '{found.source.key}' to '{found.destination.key}'.",
@@ -131,7 +135,7 @@ def exits_read(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID):
 
 
 @router.delete("/exits/{exit_id}", response={200: ExitRemovedOut, **ERRORS}, summary="Remove an exit")
-def exits_delete(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID, both: bool = False):
+def exits_delete(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID, both: bool = False) -> dict[str, Any]:
     """Removes the exit and its lock; `both=true` removes the way back too."""
     found = exit_get(world=builder_world(request, world_slug), uuid=exit_id)
     result = exit_services.exit_remove(exit=found, both_directions=both)
@@ -140,7 +144,7 @@ def exits_delete(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID, bot
 
 
 @router.put("/exits/{exit_id}/lock", response={200: ExitMessageOut, **ERRORS}, summary="Lock an exit")
-def exits_lock(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID, payload: LockIn):
+def exits_lock(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID, payload: LockIn) -> dict[str, Any]:
     """Replace the lock policy: the named characters, and whoever has a listed relationship to a named
     character, may pass; nobody else."""
     world = builder_world(request, world_slug)
@@ -155,7 +159,7 @@ def exits_lock(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID, paylo
 
 
 @router.delete("/exits/{exit_id}/lock", response={200: ExitMessageOut, **ERRORS}, summary="Unlock an exit")
-def exits_unlock(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID):
+def exits_unlock(request: HttpRequest, world_slug: WorldSlug, exit_id: UUID) -> dict[str, Any]:
     found = exit_get(world=builder_world(request, world_slug), uuid=exit_id)
     unlocked = exit_services.exit_unlock(exit=found)
     return {"message": f"'{unlocked.name}' is unlocked.", "exit": exits_view([unlocked])[0]}

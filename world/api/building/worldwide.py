@@ -1,5 +1,7 @@
 """World-wide build operations: setup, settings, time descriptions, builders, teleport/bring/kick, purge."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from ninja import Router
 
@@ -30,7 +32,7 @@ router = Router(tags=["build: world"])
 
 
 @router.post("/setup", response={200: WorldMessageOut, **ERRORS}, summary="Run the setup wizard in one call")
-def setup(request: HttpRequest, world_slug: WorldSlug, payload: SetupIn):
+def setup(request: HttpRequest, world_slug: WorldSlug, payload: SetupIn) -> dict[str, Any]:
     """TinyMUD's setup wizard: name, description, conflict, safety level, advanced GOAP, start room and an
     optional first NPC (manual), or a start room and NPC generated from the world's name (quick).
     A world that is already set up answers 409 until it is purged."""
@@ -55,12 +57,12 @@ def setup(request: HttpRequest, world_slug: WorldSlug, payload: SetupIn):
 
 
 @router.get("/settings", response={200: WorldOut, **ERRORS}, summary="World settings")
-def settings_get(request: HttpRequest, world_slug: WorldSlug):
+def settings_get(request: HttpRequest, world_slug: WorldSlug) -> dict[str, Any]:
     return world_view(builder_world(request, world_slug))
 
 
 @router.patch("/settings", response={200: WorldMessageOut, **ERRORS}, summary="Change world settings")
-def settings_update(request: HttpRequest, world_slug: WorldSlug, payload: SettingsIn):
+def settings_update(request: HttpRequest, world_slug: WorldSlug, payload: SettingsIn) -> dict[str, Any]:
     """TinyMUD's /safety (with its aliases) and /world set (unreachable there)."""
     world = world_services.world_update_settings(
         world=builder_world(request, world_slug), **payload.dict(exclude_unset=True)
@@ -72,7 +74,7 @@ def settings_update(request: HttpRequest, world_slug: WorldSlug, payload: Settin
 
 
 @router.put("/timedesc/{hour}", response={200: WorldMessageOut, **ERRORS}, summary="Set an hour's description")
-def timedesc_set(request: HttpRequest, world_slug: WorldSlug, hour: int, payload: TimeDescriptionIn):
+def timedesc_set(request: HttpRequest, world_slug: WorldSlug, hour: int, payload: TimeDescriptionIn) -> dict[str, Any]:
     """TinyMUD's /settimedesc: the text shown at that hour (0-23) in external rooms."""
     world = world_services.world_set_time_description(
         world=builder_world(request, world_slug), hour=hour, text=payload.text
@@ -81,20 +83,20 @@ def timedesc_set(request: HttpRequest, world_slug: WorldSlug, hour: int, payload
 
 
 @router.delete("/timedesc/{hour}", response={200: WorldMessageOut, **ERRORS}, summary="Clear an hour's description")
-def timedesc_clear(request: HttpRequest, world_slug: WorldSlug, hour: int):
+def timedesc_clear(request: HttpRequest, world_slug: WorldSlug, hour: int) -> dict[str, Any]:
     world = world_services.world_set_time_description(world=builder_world(request, world_slug), hour=hour, text="")
     return {"message": f"Time description for hour {hour} cleared.", "world": world_view(world)}
 
 
 @router.get("/builders", response={200: BuildersOut, **ERRORS}, summary="List the world's builders")
-def builders_list(request: HttpRequest, world_slug: WorldSlug):
+def builders_list(request: HttpRequest, world_slug: WorldSlug) -> dict[str, Any]:
     world = builder_world(request, world_slug)
     names = world_builder_names(world=world)
     return {"message": f"Builders: {', '.join(names)}." if names else "No builders.", "builders": names}
 
 
 @router.post("/builders", response={200: BuildersOut, **ERRORS}, summary="Promote a user to builder")
-def builders_promote(request: HttpRequest, world_slug: WorldSlug, payload: BuilderIn):
+def builders_promote(request: HttpRequest, world_slug: WorldSlug, payload: BuilderIn) -> dict[str, Any]:
     """TinyMUD's /auth promote, scoped to one world."""
     world = builder_world(request, world_slug)
     user = world_services.builder_promote(world=world, username=payload.username)
@@ -105,7 +107,7 @@ def builders_promote(request: HttpRequest, world_slug: WorldSlug, payload: Build
 
 
 @router.delete("/builders/{username}", response={200: BuildersOut, **ERRORS}, summary="Demote a builder")
-def builders_demote(request: HttpRequest, world_slug: WorldSlug, username: str):
+def builders_demote(request: HttpRequest, world_slug: WorldSlug, username: str) -> dict[str, Any]:
     """TinyMUD's /auth demote: the last builder cannot be demoted."""
     world = builder_world(request, world_slug)
     user = world_services.builder_demote(world=world, username=username)
@@ -116,7 +118,7 @@ def builders_demote(request: HttpRequest, world_slug: WorldSlug, username: str):
 
 
 @router.post("/teleport", response={200: CharacterMessageOut, **ERRORS}, summary="Teleport a character")
-def teleport(request: HttpRequest, world_slug: WorldSlug, payload: TeleportIn):
+def teleport(request: HttpRequest, world_slug: WorldSlug, payload: TeleportIn) -> dict[str, Any]:
     """TinyMUD's /teleport: a named character (or your own) to a room."""
     world = builder_world(request, world_slug)
     room = room_named(request, world, payload.room)
@@ -135,14 +137,14 @@ def teleport(request: HttpRequest, world_slug: WorldSlug, payload: TeleportIn):
 
 
 @router.post("/bring", response={200: CharacterMessageOut, **ERRORS}, summary="Bring a character to you")
-def bring(request: HttpRequest, world_slug: WorldSlug, payload: BringIn):
+def bring(request: HttpRequest, world_slug: WorldSlug, payload: BringIn) -> dict[str, Any]:
     world = builder_world(request, world_slug)
     character = world_services.character_bring(world=world, actor=request.user, name=payload.character)
     return {"message": f"Bring complete: {character.name} is with you.", "character": character_view(character)}
 
 
 @router.post("/kick", response={200: KickOut, **ERRORS}, summary="Kick a player")
-def kick(request: HttpRequest, world_slug: WorldSlug, payload: KickIn):
+def kick(request: HttpRequest, world_slug: WorldSlug, payload: KickIn) -> dict[str, Any]:
     """TinyMUD's /kick: every token of the player is revoked and every browser session ended."""
     world = builder_world(request, world_slug)
     result = world_services.player_kick(world=world, actor=request.user, name=payload.player)
@@ -155,7 +157,7 @@ def kick(request: HttpRequest, world_slug: WorldSlug, payload: KickIn):
 
 
 @router.post("/purge", response={200: PurgeOut, **ERRORS}, summary="Purge the world")
-def purge(request: HttpRequest, world_slug: WorldSlug, payload: PurgeIn):
+def purge(request: HttpRequest, world_slug: WorldSlug, payload: PurgeIn) -> dict[str, Any]:
     """Reset the world to factory defaults in one transaction (rooms, characters, items, templates, factions,
     relationships all go; the world, its slug and builders stay) and save it at once. `confirm` must equal
     the world's slug."""
