@@ -5,10 +5,11 @@ from uuid import UUID
 
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from world.api.building.common import ERRORS, builder_world, exits_view, room_named, room_view
 from world.api.contract import WorldSlug
+from world.api.pagination import Page
 from world.schemas.building import (
     DoorIn,
     DoorLinkIn,
@@ -33,7 +34,7 @@ router = Router(tags=["build: rooms and exits"])
 
 
 @router.get("/rooms", response={200: list[RoomSummaryOut], **ERRORS}, summary="List rooms")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def rooms_list(request: HttpRequest, world_slug: WorldSlug, search: str = ""):
     """Paginated (`limit`, `offset`); `search` matches keys and names."""
     return room_list(world=builder_world(request, world_slug), search=search)
