@@ -6,10 +6,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -111,6 +113,19 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return envelope(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
 
+@api.exception_handler(RequestDataTooBig)
+def on_request_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return envelope(
+        request, 413, "too_large", f"The request body is larger than the limit of {limit} bytes.", {"limit": limit}
+    )
+
+
+@api.exception_handler(TooManyFieldsSent)
+def on_too_many_fields(request: HttpRequest, exc: TooManyFieldsSent) -> HttpResponse:
+    return envelope(request, 400, "bad_request", "The request has too many fields.")
+
+
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Never a traceback to the client; the log keeps the cause.
@@ -118,6 +133,8 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return envelope(request, 500, "server_error", "Something went wrong on the server; it has been logged.")
 
 
+# No CSRF check on a path that does nothing: an unknown POST is a 404, not Django's HTML 403 page.
+@csrf_exempt
 def unknown_api_path(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any /api/ URL no operation matches: the envelope, not Django's HTML 404 page."""
     return envelope(request, 404, "not_found", f"No API endpoint at {request.path}.")

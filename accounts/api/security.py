@@ -6,10 +6,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
 from accounts.services.accounts import SESSION_LOGIN_AT
 from accounts.services.tokens import token_get
+from mudsite.errors import Forbidden
 
 
 class BearerToken(HttpBearer):
@@ -41,6 +43,30 @@ def authenticated_since(request: HttpRequest) -> Any | None:
     return parse_datetime(raw) if raw else None
 
 
+class CsrfCheckedSession(SessionAuth):
+    """A logged-in browser session; its writes need Django's CSRF token.
+
+    Ninja's SessionAuth checks CSRF before it looks at the session, so an anonymous write (or a game
+    client whose token expired) got 403 "CSRF check failed" instead of 401. Here only a request that
+    really rides on a session is CSRF-checked, and a request that sent a bearer token is judged by that
+    token alone: a bad token is a 401 even when a stale session cookie travels along."""
+
+    def __call__(self, request: HttpRequest) -> Any | None:
+        if request.headers.get("Authorization", "").partition(" ")[0].lower() == "bearer":
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
+            raise Forbidden(
+                "CSRF check failed: a browser session must send the X-CSRFToken header (game clients use a "
+                "bearer token instead).",
+                code="csrf_failed",
+            )
+        return user
+
+
 bearer = BearerToken()
+session = CsrfCheckedSession()
 # Bearer first: a game client never needs CSRF; a logged-in browser falls back to its session.
-authenticated = [bearer, django_auth]
+authenticated = [bearer, session]

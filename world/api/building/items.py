@@ -7,10 +7,11 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from world.api.building.common import ERRORS, builder_world, room_named
 from world.api.contract import WorldSlug
+from world.api.pagination import Page
 from world.models import Item, ItemTemplate
 from world.schemas.building import (
     ItemDeletedOut,
@@ -38,7 +39,7 @@ router = Router(tags=["build: item templates and items"])
 
 
 @router.get("/templates", response={200: list[TemplateOut], **ERRORS}, summary="List item templates")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def templates_list(request: HttpRequest, world_slug: WorldSlug, search: str = "") -> QuerySet[ItemTemplate]:
     return template_list(world=builder_world(request, world_slug), search=search)
 
@@ -73,7 +74,7 @@ def templates_delete(request: HttpRequest, world_slug: WorldSlug, key: str) -> d
 
 
 @router.get("/items", response={200: list[ItemSummaryOut], **ERRORS}, summary="List items")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def items_list(
     request: HttpRequest, world_slug: WorldSlug, room: str = "", character: str = "", search: str = ""
 ) -> QuerySet[Item]:

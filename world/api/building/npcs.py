@@ -6,10 +6,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from world.api.building.common import ERRORS, builder_world, character_view, room_named
 from world.api.contract import WorldSlug
+from world.api.pagination import Page
 from world.models import Character, World
 from world.schemas.building import (
     CharacterMessageOut,
@@ -36,7 +37,7 @@ def _npc(world: World, name: str, *, exact: bool = False) -> Character:
 
 
 @router.get("/npcs", response={200: list[CharacterSummaryOut], **ERRORS}, summary="List NPCs")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def npcs_list(request: HttpRequest, world_slug: WorldSlug, search: str = "") -> QuerySet[Character]:
     return character_list(world=builder_world(request, world_slug), search=search, npc=True)
 

@@ -8,10 +8,11 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from world.api.building.common import ERRORS, builder_world, exits_view, room_named, room_view
 from world.api.contract import WorldSlug
+from world.api.pagination import Page
 from world.models import Exit, Room
 from world.schemas.building import (
     DoorIn,
@@ -37,7 +38,7 @@ router = Router(tags=["build: rooms and exits"])
 
 
 @router.get("/rooms", response={200: list[RoomSummaryOut], **ERRORS}, summary="List rooms")
-@paginate(LimitOffsetPagination)
+@paginate(Page)
 def rooms_list(request: HttpRequest, world_slug: WorldSlug, search: str = "") -> QuerySet[Room]:
     """Paginated (`limit`, `offset`); `search` matches keys and names."""
     return room_list(world=builder_world(request, world_slug), search=search)

@@ -1,17 +1,37 @@
+import os
+
 from django.core.management.base import BaseCommand
 
-from world.models import Character, Exit, Item, Room
-from world.services.demo import demo_world_seed
+from world.models import Character, Exit, Item, Room, World
+from world.services.demo import DEMO_SLUG, demo_world_seed
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo world (slug 'demo'). Safe to run again: it changes nothing the second time."
+    help = (
+        "Create the demo world (slug 'demo') if it does not exist. An existing demo world is left as it is, "
+        "with every change players and builders made; --reset (or SEED_RESET=1) brings it back to the seed."
+    )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            default=os.environ.get("SEED_RESET", "").strip().lower() in {"1", "true", "yes", "on"},
+            help="Bring an existing demo world back to its seeded state (undoes every change made since).",
+        )
+
+    def handle(self, *args, reset: bool, **options):
+        existing = World.objects.filter(slug=DEMO_SLUG).first()
+        if existing is not None and not reset:
+            self.stdout.write(
+                f"Demo world '{existing.slug}' already exists; left unchanged (seed_world --reset re-seeds it)."
+            )
+            return
         world = demo_world_seed()
         counts = {
             model.__name__.lower() + "s": model.objects.filter(world=world).count()
             for model in (Room, Exit, Character, Item)
         }
         summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Demo world '{world.slug}' ({world.name}) ready: {summary}."))
+        verb = "re-seeded" if existing is not None else "created"
+        self.stdout.write(self.style.SUCCESS(f"Demo world '{world.slug}' ({world.name}) {verb}: {summary}."))

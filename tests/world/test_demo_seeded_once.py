@@ -1,0 +1,117 @@
+"""The demo is seeded once (issue 9.6): a restart keeps the world as players left it and the admin's
+password; re-seeding is the explicit `seed_world --reset` / `SEED_RESET=1`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from world import models
+from world.services.demo import DEMO_SLUG
+
+REPO = Path(__file__).resolve().parents[2]
+CHANGED = "A builder repainted the fountain."
+
+
+def square() -> models.Room:
+    return models.Room.objects.get(world__slug=DEMO_SLUG, key="square")
+
+
+def change_the_square() -> None:
+    room = square()
+    room.description = CHANGED
+    room.save()
+
+
+@pytest.mark.django_db
+def test_seed_world_again_keeps_changes_made_since():
+    call_command("seed_world")
+    change_the_square()
+    call_command("seed_world")
+    assert square().description == CHANGED
+
+
+@pytest.mark.django_db
+def test_seed_world_reset_brings_the_seed_back():
+    call_command("seed_world")
+    change_the_square()
+    call_command("seed_world", reset=True)
+    assert square().description != CHANGED
+
+
+@pytest.mark.django_db
+def test_seed_reset_environment_variable_re_seeds(monkeypatch):
+    call_command("seed_world")
+    change_the_square()
+    monkeypatch.setenv("SEED_RESET", "1")
+    call_command("seed_world")
+    assert square().description != CHANGED
+
+
+@pytest.mark.django_db
+def test_ensure_admin_keeps_an_existing_password():
+    call_command("ensure_admin", username="admin", password="first-password")
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password("changed-by-the-admin")
+    admin.save()
+    call_command("ensure_admin", username="admin", password="first-password")
+    admin.refresh_from_db()
+    assert admin.check_password("changed-by-the-admin")
+    assert admin.is_staff and admin.is_superuser
+
+
+@pytest.mark.django_db
+def test_ensure_admin_reset_password_is_explicit():
+    call_command("ensure_admin", username="admin", password="first-password")
+    call_command("ensure_admin", username="admin", password="second-password", reset_password=True)
+    assert get_user_model().objects.get(username="admin").check_password("second-password")
+
+
+def _run(args: list[str], env: dict[str, str]) -> str:
+    done = subprocess.run(args, cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+SHELL_CHANGE = f"""
+from django.contrib.auth import get_user_model
+from world.models import Room
+room = Room.objects.get(world__slug="demo", key="square")
+room.description = {CHANGED!r}
+room.save()
+admin = get_user_model().objects.get(username="admin")
+admin.set_password("the-admin-chose-this")
+admin.save()
+"""
+SHELL_READ = """
+from django.contrib.auth import get_user_model
+from world.models import Room
+print(Room.objects.get(world__slug="demo", key="square").description)
+print(get_user_model().objects.get(username="admin").check_password("the-admin-chose-this"))
+"""
+
+
+@pytest.mark.slow
+def test_the_seeding_step_of_serve_keeps_the_world_and_the_password(tmp_path):
+    """scripts/serve.sh runs scripts/prepare.sh before the server on every start; run it twice for real."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DATABASE_URL", "SEED_RESET"))}
+    env.update(
+        MUDSITE_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="mudsite.settings", MUDSITE_SCHEDULER_MODE="inline"
+    )
+    assert "scripts/prepare.sh" in (REPO / "scripts" / "serve.sh").read_text()
+    manage = [sys.executable, "manage.py", "shell", "-c"]
+    _run(["bash", "scripts/prepare.sh"], env)
+    _run([*manage, SHELL_CHANGE], env)
+    second_start = _run(["bash", "scripts/prepare.sh"], env)
+    assert "left unchanged" in second_start and "password unchanged" in second_start
+    description, password_kept = _run([*manage, SHELL_READ], env).strip().splitlines()[-2:]
+    assert description == CHANGED
+    assert password_kept == "True"
+    _run(["bash", "scripts/prepare.sh"], {**env, "SEED_RESET": "1"})
+    assert _run([*manage, SHELL_READ], env).strip().splitlines()[-2] != CHANGED
