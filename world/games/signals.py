@@ -54,6 +54,16 @@ def on_item_saved(sender: type[Item], instance: Item, created: bool, **kwargs: A
         missions.mission_record_obtain(character=holder, template_id=instance.template_id)
 
 
+def on_character_slain(sender: type[Character], killer: Character, victim: Character, **kwargs: Any) -> None:
+    from world.services import missions
+
+    if _may_have(killer, OPEN_OBJECTIVES_FLAG):
+        missions.mission_record_kill(killer=killer, victim=victim)
+
+
 def connect() -> None:
+    from world.services.combat import character_slain
+
+    character_slain.connect(on_character_slain, sender=Character, dispatch_uid="games-character-slain")
     post_save.connect(on_character_saved, sender=Character, dispatch_uid="games-character-moved")
     post_save.connect(on_item_saved, sender=Item, dispatch_uid="games-item-carried")
