@@ -140,6 +140,7 @@ class WorldAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("slug", "name", "description", "conflict")}),
         ("Settings", {"fields": ("safety_level", "setup_complete", "start_room", "advanced_goap", "builders")}),
+        ("Game rules", {"fields": ("combat_allowed", "permadeath", "offer_ttl_seconds")}),
         ("Time", {"fields": ("game_time_ticks", "time_descriptions")}),
         ("Counts", {"fields": ("room_count", "exit_count", "character_count", "item_count")}),
         ("History", {"fields": ("created_at", "updated_at")}),

@@ -68,6 +68,10 @@ class World(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(86400)],
         help_text="How long a trade offer stands.",
     )
+    permadeath = models.BooleanField(
+        default=False, help_text="Dead players stay dead (and drop what they carry) instead of respawning."
+    )
+    combat_allowed = models.BooleanField(default=True, help_text="Off: nobody may attack anyone in this world.")
     time_descriptions = models.JSONField(default=dict, blank=True, help_text="Hour (0-23) → text.")
     builders = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="built_worlds")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -103,6 +107,9 @@ WORLD_STATE_FIELDS = (
     "advanced_goap",
     "game_time_ticks",
     "time_descriptions",
+    "offer_ttl_seconds",
+    "permadeath",
+    "combat_allowed",
 )
 
 

@@ -11,6 +11,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 
 from world.exceptions import Conflict, Forbidden, NotFound
 from world.fuzzy import fuzzy_matches, fuzzy_resolve
+from world.games.selectors import character_game_flags
 from world.models import (
     NEED_FIELDS,
     SLOT_LABELS,
@@ -51,7 +52,10 @@ def play_character_get(*, user: AbstractBaseUser | AnonymousUser, world_slug: st
     if not SLUG_PATTERN.match(world_slug):
         world_get(slug=world_slug)
     character = (
-        Character.objects.select_related("world", "room").filter(world__slug=world_slug, account_id=user.pk).first()
+        Character.objects.select_related("world", "room")
+        .annotate(**character_game_flags())
+        .filter(world__slug=world_slug, account_id=user.pk)
+        .first()
     )
     if character is None:
         world_get(slug=world_slug)

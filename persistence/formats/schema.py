@@ -74,6 +74,9 @@ DEFS: dict[str, Any] = {
             "start_room": nullable(KEY),
             "advanced_goap": BOOL,
             "game_time_ticks": UINT,
+            "offer_ttl_seconds": {"type": "integer", "minimum": 1, "maximum": 86400},
+            "permadeath": BOOL,
+            "combat_allowed": BOOL,
             "time_descriptions": {
                 "type": "object",
                 "propertyNames": {"pattern": "^([0-9]|1[0-9]|2[0-3])$"},

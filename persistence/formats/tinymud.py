@@ -244,6 +244,10 @@ class Converter:
             "start_room": start,
             "advanced_goap": bool(data.get("advanced_goap_enabled")),
             "game_time_ticks": as_int(data.get("game_time_ticks"), 0, 0) or 0,
+            # TinyMUD had no trade expiry and no way to switch death or combat off: mudsite's defaults.
+            "offer_ttl_seconds": 300,
+            "permadeath": False,
+            "combat_allowed": True,
             "time_descriptions": {
                 str(int(h)): str(t) for h, t in times.items() if str(h).isdigit() and 0 <= int(h) <= 23
             },

@@ -22,6 +22,9 @@ def build_rich_world(slug: str = "rich") -> w.World:
         safety_level="PG-13",
         advanced_goap=True,
         game_time_ticks=12345,
+        offer_ttl_seconds=90,
+        permadeath=True,
+        combat_allowed=False,
         time_descriptions={"0": "Midnight.", "13": "Early afternoon."},
     )
     hall = factories.RoomFactory(world=world, key="Hall", name="Great Hall", tags=["indoor", "lit"])

@@ -8,13 +8,13 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Path, Router
 
-from accounts.api.security import authenticated
 from world import selectors
-from world.api.play import ERRORS, me_in
+from world.api.contract import me_in, player_authenticated
+from world.api.play import ERRORS
 from world.schemas.games import AttackIn, AttackOut, FleeOut, HelpOut, RollIn, RollOut
 from world.services import combat, dice
 
-router = Router(tags=["games"], auth=authenticated)
+router = Router(tags=["games"], auth=player_authenticated)
 
 
 @router.post("/attack", response={200: AttackOut, **ERRORS}, summary="Attack someone in the room")

@@ -12,6 +12,7 @@ from pydantic import Field
 from accounts.api.security import authenticated
 from world import selectors
 from world.api.building.common import builder_world
+from world.api.contract import me_in, player_authenticated
 from world.exceptions import Invalid
 from world.games.models import ObjectiveKind
 from world.games.selectors import (
@@ -21,7 +22,7 @@ from world.games.selectors import (
     mission_world_get,
     mission_world_list,
 )
-from world.models import Character, World
+from world.models import World
 from world.schemas.common import ErrorOut
 from world.schemas.missions import (
     AskIn,
@@ -35,15 +36,11 @@ from world.schemas.missions import (
 )
 from world.services import missions
 
-play_router = Router(tags=["missions"], auth=authenticated)
+play_router = Router(tags=["missions"], auth=player_authenticated)
 build_router = Router(tags=["build: missions"], auth=authenticated)
 
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 MISSION_ID = Path(..., min_length=4, max_length=36, description="The mission's uuid, or its first characters.")
-
-
-def me_in(request: HttpRequest, world: str) -> Character:
-    return selectors.play_character_get(user=request.auth, world_slug=world)  # type: ignore[attr-defined]
 
 
 def summary_line(m: dict[str, Any]) -> str:

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from accounts.api.security import authenticated
 from world import selectors
-from world.api.contract import WorldSlug, error_responses
+from world.api.contract import WorldSlug, error_responses, me_in
 from world.live import stream
 from world.live.hub import db
 from world.models import Character, Item
@@ -38,10 +38,6 @@ from world.services import characters, items, movement, speech
 router = Router(tags=["play"], auth=authenticated)
 
 ERRORS = error_responses(401, 403, 404, 409, 422)
-
-
-def me_in(request: HttpRequest, world_slug: str) -> Character:
-    return selectors.play_character_get(user=request.auth, world_slug=world_slug)  # type: ignore[attr-defined]
 
 
 def speech_out(result: speech.SpeechResult) -> dict[str, Any]:

@@ -8,8 +8,7 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from accounts.api.security import authenticated
-from world import selectors
+from world.api.contract import me_in, player_authenticated
 from world.games.models import OfferStatus
 from world.games.selectors import offer_get, offer_list, offer_out
 from world.models import Character
@@ -17,7 +16,7 @@ from world.schemas.common import ErrorOut
 from world.schemas.trade import OfferIn, OfferResultOut, OffersOut
 from world.services import trade
 
-router = Router(tags=["trade"], auth=authenticated)
+router = Router(tags=["trade"], auth=player_authenticated)
 
 ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 OFFER_ID = Path(..., ge=1, le=2**63 - 1)
@@ -28,10 +27,6 @@ MESSAGES = {
     OfferStatus.DECLINED: "Offer {id} declined.",
     OfferStatus.CANCELLED: "You cancel offer {id}.",
 }
-
-
-def me_in(request: HttpRequest, world: str) -> Character:
-    return selectors.play_character_get(user=request.auth, world_slug=world)  # type: ignore[attr-defined]
 
 
 def result(character: Character, offer_id: int) -> dict[str, Any]:

@@ -5,12 +5,34 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from world.exceptions import NotFound
-from world.games.models import Mission, MissionObjective, ObjectiveKind, Offer, OfferItem, OfferSide, OfferStatus
+from world.games.models import (
+    Mission,
+    MissionObjective,
+    MissionStatus,
+    ObjectiveKind,
+    Offer,
+    OfferItem,
+    OfferSide,
+    OfferStatus,
+)
 from world.models import Character, World
+
+# Annotations on a character row loaded for play: whether a move or a pick-up can matter to trade or
+# missions. The hooks in world/games/signals.py skip their queries when a flag says nothing is open.
+PENDING_OFFERS_FLAG = "has_pending_offers"
+OPEN_OBJECTIVES_FLAG = "has_open_objectives"
+
+
+def character_game_flags() -> dict[str, Exists]:
+    pending = Offer.objects.filter(Q(proposer=OuterRef("pk")) | Q(recipient=OuterRef("pk")), status=OfferStatus.PENDING)
+    open_objectives = MissionObjective.objects.filter(
+        mission__assignee=OuterRef("pk"), mission__status=MissionStatus.ACTIVE, completed=False
+    )
+    return {PENDING_OFFERS_FLAG: Exists(pending), OPEN_OBJECTIVES_FLAG: Exists(open_objectives)}
 
 
 def offer_out(offer: Offer) -> dict[str, Any]:

@@ -47,6 +47,9 @@ class WorldOut(Schema):
     advanced_goap: bool
     game_time_ticks: int
     time_descriptions: dict[str, str]
+    offer_ttl_seconds: int = Field(description="How long a trade offer stands.")
+    permadeath: bool = Field(description="Dead players stay dead instead of respawning.")
+    combat_allowed: bool = Field(description="False: attacking anyone in this world is refused.")
     builders: list[str]
 
 
@@ -62,6 +65,9 @@ def world_out(world: World, builders: list[str]) -> dict[str, Any]:
         "advanced_goap": world.advanced_goap,
         "game_time_ticks": world.game_time_ticks,
         "time_descriptions": {str(k): v for k, v in world.time_descriptions.items()},
+        "offer_ttl_seconds": world.offer_ttl_seconds,
+        "permadeath": world.permadeath,
+        "combat_allowed": world.combat_allowed,
         "builders": builders,
     }
 
@@ -84,6 +90,9 @@ class SettingsIn(In):
     conflict: str | None = None
     safety_level: str | None = Field(None, description="G, PG-13, R or OFF (TinyMUD's aliases accepted).")
     advanced_goap: bool | str | None = None
+    offer_ttl_seconds: int | None = Field(None, ge=1, le=86400, description="Seconds a trade offer stands.")
+    permadeath: bool | None = Field(None, description="Dead players stay dead (and drop what they carry).")
+    combat_allowed: bool | None = Field(None, description="False forbids combat in the whole world.")
 
 
 class TimeDescriptionIn(In):

@@ -23,7 +23,6 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.dispatch import Signal
 
@@ -31,7 +30,7 @@ from persistence import facade
 from world.combat.models import Violence, ViolenceKind
 from world.exceptions import Conflict, Forbidden, Invalid
 from world.fuzzy import fuzzy_resolve
-from world.models import Character, EventKind, Exit, Item, Room
+from world.models import Character, EventKind, Exit, Item, Room, World
 from world.selectors import character_room, room_exits
 from world.services.events import EventBatch, players_in_rooms
 from world.services.movement import character_pass, exit_allows
@@ -46,13 +45,15 @@ MAX_DAMAGE = 10_000  # keeps a builder's absurd stats inside the columns
 # sender=Character, killer=Character, victim=Character, room=Room.
 character_slain = Signal()
 
-# Combat's dice (the morale roll, the flee exit). Tests replace it with a seeded random.Random.
+# Combat's dice (the morale roll, the flee exit) when the caller passes none: a player's blow may use
+# any source. Inside a simulation tick pass `rng=` the world's seeded source (simulation.clock.tick_rng)
+# so the same seed tells the same story.
 combat_rng: random.Random = random.SystemRandom()
 
 
-def world_permadeath() -> bool:
-    """Whether dead players stay dead (TinyMUD's only rule) instead of respawning."""
-    return bool(getattr(settings, "MUDSITE_PERMADEATH", False))
+def world_permadeath(world: World) -> bool:
+    """Whether dead players stay dead (TinyMUD's only rule) instead of respawning: the world's setting."""
+    return world.permadeath
 
 
 @dataclass
@@ -155,6 +156,8 @@ def combat_attack(*, character: Character, target_name: str, rng: random.Random 
     """One blow from `character` at the character `target_name` names in the same room."""
     dice = rng or combat_rng
     room = _require_able(character)
+    if not character.world.combat_allowed:
+        raise Forbidden("This world forbids combat: no fighting anywhere here.", code="combat_forbidden")
     if room_is_safe(room):
         raise Forbidden("This is a safe place: no fighting here.", code="safe_room")
     present = list(Character.objects.filter(room=room).exclude(is_npc=True, is_dead=True).order_by("is_npc", "name"))
@@ -243,7 +246,7 @@ def _kill(*, attacker: Character, victim: Character, room: Room, result: AttackR
         if result.dropped:
             lines.append(f"{victim.name} drops {', '.join(result.dropped)}.")
         return "slain"
-    if world_permadeath():
+    if world_permadeath(victim.world):
         result.dropped = _drop_belongings(victim, room)
         victim.is_dead = True
         victim.equipped_weapon = None

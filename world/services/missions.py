@@ -3,8 +3,9 @@ objectives progress from real events, rewards are paid (once), and deadlines are
 
 Life cycle: pending (offered to its assignee) → active (accepted) → completed, or failed (abandoned, or
 an active mission past its deadline), or expired (a pending offer past its deadline). Deadlines are
-checked whenever a character's missions are read (`missions_check_deadlines`); a world clock can call
-`missions_fail_overdue` on its tick.
+checked on every tick of the world clock (`missions_fail_overdue_in`, called by simulation.clock.tick_world)
+and whenever a character's missions are read (`missions_check_deadlines`), for worlds whose clock is not
+running.
 
 Progress comes from the world's own writes (world/games/signals.py): an item of the objective's
 template landing in the assignee's inventory (take, give, trade, spawn) counts for `obtain`, entering
@@ -199,6 +200,12 @@ def missions_fail_overdue(*, missions: QuerySet[Mission], now: datetime | None =
     if overdue:
         facade.save_world(overdue[0].world_id)
     return len(overdue)
+
+
+def missions_fail_overdue_in(*, world_id: int) -> int:
+    """The world clock's tick: every overdue mission of the world fails (or expires), in the tick's
+    transaction. Deadlines are wall-clock times, so this is the one part of a tick a seed does not fix."""
+    return missions_fail_overdue(missions=Mission.objects.filter(world_id=world_id))
 
 
 @transaction.atomic

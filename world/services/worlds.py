@@ -120,8 +120,11 @@ def world_update_settings(
     conflict: str | None = None,
     safety_level: str | None = None,
     advanced_goap: bool | str | None = None,
+    offer_ttl_seconds: int | None = None,
+    permadeath: bool | None = None,
+    combat_allowed: bool | None = None,
 ) -> World:
-    """TinyMUD's /safety and the unreachable /world set, made reachable."""
+    """TinyMUD's /safety and the unreachable /world set, made reachable; and the game rules."""
     if name is not None:
         if not 2 <= len(name.strip()) <= 64:
             raise Invalid("World name must be 2-64 characters.", details={"name": name})
@@ -134,6 +137,14 @@ def world_update_settings(
         world.safety_level = safety_level_parse(safety_level)
     if advanced_goap is not None:
         goap_mode_set(world=world, enabled=goap_flag_parse(advanced_goap))
+    if offer_ttl_seconds is not None:
+        if not 1 <= offer_ttl_seconds <= 86400:
+            raise Invalid("Offers stand 1-86400 seconds.", details={"offer_ttl_seconds": offer_ttl_seconds})
+        world.offer_ttl_seconds = offer_ttl_seconds
+    if permadeath is not None:
+        world.permadeath = permadeath
+    if combat_allowed is not None:
+        world.combat_allowed = combat_allowed
     world.save()
     return world
 

@@ -23,6 +23,7 @@ from persistence import facade
 from world.exceptions import Conflict
 from world.models import Character, EventKind, Item, World
 from world.services.events import EventBatch
+from world.services.missions import missions_fail_overdue_in
 from world.simulation import autonomy, daily, planner
 from world.simulation.executor import Turn, run_plan
 from world.simulation.gametime import is_new_day
@@ -219,6 +220,7 @@ def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
             rename_spawned(world_id, first_new_item, seed, slug, tick)
         if report.new_day:
             daily.dawn_notice(snapshot, events)
+        missions_fail_overdue_in(world_id=world_id)
         write_sheets(snapshot.beings)
         if not clock._state.adding and snapshot.last_event_id != clock.event_cursor:
             WorldClock.objects.filter(pk=clock.pk).update(event_cursor=snapshot.last_event_id)

@@ -137,6 +137,29 @@ def test_deadline_fails_the_mission_when_read_and_tells_the_assignee(tiny_world,
     assert (mission.status, pending.status) == (MissionStatus.FAILED, MissionStatus.EXPIRED)
 
 
+def test_deadline_fails_the_mission_on_the_world_clocks_tick(tiny_world):
+    from world.simulation.clock import tick_world
+
+    mission = make(
+        tiny_world,
+        objectives=[missions.ObjectiveSpec(kind=ObjectiveKind.VISIT, target_room=tiny_world.kitchen)],
+        assignee=tiny_world.player,
+        deadline=timezone.now() - timedelta(seconds=1),
+    )
+    on_time = make(
+        tiny_world,
+        title="On time",
+        objectives=[missions.ObjectiveSpec(kind=ObjectiveKind.VISIT, target_room=tiny_world.kitchen)],
+        assignee=tiny_world.player,
+        deadline=timezone.now() + timedelta(hours=1),
+    )
+    tick_world(world=tiny_world.world, seed=1)
+    mission.refresh_from_db()
+    on_time.refresh_from_db()
+    assert (mission.status, on_time.status) == (MissionStatus.FAILED, MissionStatus.ACTIVE)
+    assert "Mission 'Errand' failed: its deadline passed." in mission_feed(tiny_world.player)
+
+
 def test_abandon(tiny_world, alice):
     mission = make(
         tiny_world,

@@ -14,6 +14,8 @@ from mudsite.api import api
 from tests import factories
 from tests.world.api.building.conftest import Api
 from world import models
+from world.games.models import Mission
+from world.services import missions
 
 PREFIX = "/api/worlds/{world}/build"
 
@@ -90,6 +92,14 @@ SAMPLES: dict[tuple[str, str], tuple[dict[str, str], dict | None]] = {
     ("DELETE", "/factions/{name}/allies/{other}"): ({"name": "Guard", "other": "Friends"}, None),
     ("POST", "/factions/{name}/rivals"): ({"name": "Guard"}, {"faction": "Traders"}),
     ("DELETE", "/factions/{name}/rivals/{other}"): ({"name": "Guard", "other": "Foes"}, None),
+    ("GET", "/missions"): ({}, None),
+    ("POST", "/missions"): (
+        {},
+        {"title": "Fetch a torch", "objectives": [{"kind": "obtain", "target": "torch"}], "assignee": "Alice"},
+    ),
+    ("GET", "/missions/{mission_id}"): ({"mission_id": "patrol"}, None),
+    ("POST", "/missions/{mission_id}/status"): ({"mission_id": "patrol"}, {"status": "active"}),
+    ("DELETE", "/missions/{mission_id}"): ({"mission_id": "patrol"}, None),
 }
 
 
@@ -130,12 +140,20 @@ def scene(tiny_world):
         other = factories.FactionFactory(world=world, name=name)
         models.FactionLink.objects.create(faction_a=guard, faction_b=other, stance=stance)
     factories.FactionFactory(world=world, name="Traders")
+    missions.mission_create(
+        world=world,
+        title="Patrol",
+        objectives=[missions.ObjectiveSpec(kind="visit", target_room=t.kitchen)],
+        issuer=t.npc,
+        assignee=t.player,
+    )
     return t
 
 
 def url_for(route: tuple[str, str], scene) -> str:
     params, _ = SAMPLES[route]
-    objects = {"door_out": scene.door_out.uuid, "apple": scene.apple.uuid}
+    patrol = Mission.objects.get(world=scene.world, title="Patrol")
+    objects = {"door_out": scene.door_out.uuid, "apple": scene.apple.uuid, "patrol": patrol.uuid}
     values = {k: quote(str(objects.get(v, v))) for k, v in params.items()}
     return (PREFIX + route[1]).format(world="tiny", **values)
 
