@@ -12,11 +12,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
+
 from world.models import Character, Event, EventKind, Exit, FactionLink, FactionMembership, FactionStance, Item, Room
 
 NUTRITION_TAG = re.compile(r"^(Edible|Drinkable):\s*(\d+)\s*$")
 NEED_COLUMNS = ("hunger", "thirst", "socialization", "sleep", "safety")
 CRIME_KINDS = (EventKind.THEFT, EventKind.VIOLENCE)
+BED_TAG = "bed"
 
 
 @dataclass
@@ -108,6 +111,7 @@ class Snapshot:
     things_in_room: dict[int, list[Thing]] = field(default_factory=dict)
     things_carried: dict[int, list[Thing]] = field(default_factory=dict)
     ways_from: dict[int, list[Way]] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)  # per-tick indexes the planner builds once
 
     def __post_init__(self) -> None:
         self.index()
@@ -141,6 +145,20 @@ class Snapshot:
 
 def _float(value: Any) -> float:
     return float(value) if isinstance(value, int | float) else 100.0
+
+
+def relevant_items(world_id: int) -> Q:
+    """The loose items a tick can act on: what NPCs carry, what lies where NPCs are, and supplies
+    (food, drink, beds) anywhere. The rest of a big world's floor is never read (its tags are
+    matched as text here, a superset; `Thing` applies the exact rules)."""
+    npcs = Character.objects.filter(world_id=world_id, is_npc=True, is_dead=False)
+    return (
+        Q(character__in=npcs.values("id"))
+        | Q(room__in=npcs.exclude(room=None).values("room_id"))
+        | Q(tags__icontains="edible")
+        | Q(tags__icontains="drinkable")
+        | Q(tags__icontains=BED_TAG)
+    )
 
 
 def load_snapshot(*, world_id: int, tick: int, event_cursor: int) -> Snapshot:
@@ -193,7 +211,9 @@ def load_snapshot(*, world_id: int, tick: int, event_cursor: int) -> Snapshot:
         being.needs_before = being.needs()
     things = [
         Thing(pk, name, tuple(str(t) for t in tags) if isinstance(tags, list) else (), carry, value, owner, room, who)
-        for pk, name, tags, carry, value, owner, room, who in Item.objects.filter(world_id=world_id, container=None)
+        for pk, name, tags, carry, value, owner, room, who in Item.objects.filter(
+            relevant_items(world_id), world_id=world_id, container=None
+        )
         .order_by("name", "uuid")
         .values_list("id", "name", "tags", "carry", "value", "owner_id", "room_id", "character_id")
     ]
