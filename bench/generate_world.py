@@ -31,8 +31,10 @@ BATCH = 2000
 DESCRIPTION = "A plain stone room with a wooden floor, a draughty window and a smell of old bread."
 
 
-def generate(slug: str) -> w.World:
+def generate(slug: str, *, head_count: int = CHARACTERS, players: int | None = None) -> w.World:
+    """`players` of the `head_count` characters have accounts (default: half); the rest are NPCs."""
     rng = random.Random(1)
+    players = head_count // 2 if players is None else players
     User = get_user_model()
     password = make_password("bench-password")
     with transaction.atomic():
@@ -75,7 +77,7 @@ def generate(slug: str) -> w.World:
             batch_size=BATCH,
         )
         users = User.objects.bulk_create(
-            [User(username=f"player{i:04d}", password=password) for i in range(CHARACTERS // 2)], batch_size=BATCH
+            [User(username=f"player{i:04d}", password=password) for i in range(players)], batch_size=BATCH
         )
         characters = w.Character.objects.bulk_create(
             [
@@ -90,7 +92,7 @@ def generate(slug: str) -> w.World:
                     currency=rng.randrange(1000),
                     sheet={"high_concept": "Traveller", "quirks": ["hums"]},
                 )
-                for i in range(CHARACTERS)
+                for i in range(head_count)
             ],
             batch_size=BATCH,
         )
@@ -104,7 +106,7 @@ def generate(slug: str) -> w.World:
             ],
             batch_size=BATCH,
         )
-        loose = ITEMS - len(chests) - 2 * len(chests) - CHARACTERS
+        loose = max(0, ITEMS - len(chests) - 2 * len(chests) - head_count)
         w.Item.objects.bulk_create(
             [
                 *(
@@ -136,7 +138,7 @@ def generate(slug: str) -> w.World:
         )
         w.Relationship.objects.bulk_create(
             [
-                w.Relationship(world=world, source=c, target=characters[(i + k) % CHARACTERS], label="friend")
+                w.Relationship(world=world, source=c, target=characters[(i + k) % len(characters)], label="friend")
                 for i, c in enumerate(characters)
                 for k in (1, 2)
             ],

@@ -19,7 +19,7 @@ MAX_ROUTE = 24
 class Router:
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
-        self.trees: dict[Hashable, dict[int, Way]] = {}
+        self.trees: dict[Hashable, tuple[dict[int, Way], frozenset[int]]] = {}
         self._incoming: dict[int, list[Way]] | None = None
 
     def incoming(self) -> dict[int, list[Way]]:
@@ -31,8 +31,10 @@ class Router:
             self._incoming = incoming
         return self._incoming
 
-    def tree(self, key: Hashable, targets: Callable[[], list[int]]) -> dict[int, Way]:
-        """Room id → the exit leading one step closer to the nearest target room (cached per key)."""
+    def tree(self, key: Hashable, targets: Callable[[], list[int]]) -> tuple[dict[int, Way], frozenset[int]]:
+        """Room id → the exit leading one step closer to the nearest target room, and the targets.
+
+        Both are cached per key: `targets` scans the world, so it runs once per tick, not per NPC."""
         if key not in self.trees:
             incoming = self.incoming()
             goals = sorted(set(targets()))
@@ -46,15 +48,12 @@ class Router:
                         seen.add(way.source_id)
                         hop[way.source_id] = way
                         queue.append(way.source_id)
-            self.trees[key] = hop
+            self.trees[key] = (hop, frozenset(goals))
         return self.trees[key]
 
     def route(self, start: int, key: Hashable, targets: Callable[[], list[int]]) -> tuple[list[Way], int] | None:
         """The exits from `start` to the nearest target room and that room; None if none is reachable."""
-        goal_set = set(targets()) if key not in self.trees else None
-        hop = self.tree(key, targets)
-        if goal_set is None:
-            goal_set = set(targets())
+        hop, goal_set = self.tree(key, targets)
         room, steps = start, list[Way]()
         while room not in goal_set:
             way = hop.get(room)

@@ -15,7 +15,7 @@ from world.models import Carry
 from world.simulation.memory import recalled
 from world.simulation.needs import NEED_THRESHOLD
 from world.simulation.paths import Router
-from world.simulation.snapshot import Being, Snapshot, Thing
+from world.simulation.snapshot import BED_TAG, Being, Snapshot, Thing
 
 Step = dict[str, Any]
 SAFETY_THRESHOLD = 30
@@ -74,30 +74,40 @@ def consume_plan(snapshot: Snapshot, router: Router, being: Being, kind: str) ->
     return [step("move", exit=w.name) for w in ways] + recipe(target)
 
 
+def bed_rooms_by_owner(snapshot: Snapshot) -> dict[int, list[int]]:
+    """Owner id → rooms holding a bed they own; one pass per tick, kept on the snapshot."""
+    found = snapshot.memo.get("bed_rooms_by_owner")
+    if found is None:
+        found = {}
+        for room, things in snapshot.things_in_room.items():
+            for owner in {t.owner_id for t in things if t.owner_id is not None and t.has_tag(BED_TAG)}:
+                found.setdefault(owner, []).append(room)
+        snapshot.memo["bed_rooms_by_owner"] = found
+    return found
+
+
 def sleep_plan(snapshot: Snapshot, router: Router, being: Being) -> list[Step]:
     """An owned bed (TinyMUD's rule), else claim the nearest unowned one first."""
     if being.room_id is None:
         return []
     here = snapshot.things_in_room.get(being.room_id, [])
-    own = next((t for t in here if t.has_tag("bed") and t.owner_id == being.id), None)
+    own = next((t for t in here if t.has_tag(BED_TAG) and t.owner_id == being.id), None)
     if own is not None:
         return [step("sleep", item=own.name)]
-    found = router.route(being.room_id, ("own bed", being.id), lambda: [
-        room for room, things in snapshot.things_in_room.items()
-        if any(t.has_tag("bed") and t.owner_id == being.id for t in things)
-    ])  # fmt: skip
+    own_rooms = bed_rooms_by_owner(snapshot).get(being.id)
+    found = router.route(being.room_id, ("own bed", being.id), lambda: own_rooms or []) if own_rooms else None
     if found is not None:
         ways, room = found
-        bed = next(t for t in snapshot.things_in_room[room] if t.has_tag("bed") and t.owner_id == being.id)
+        bed = next(t for t in snapshot.things_in_room[room] if t.has_tag(BED_TAG) and t.owner_id == being.id)
         return [step("move", exit=w.name) for w in ways] + [step("sleep", item=bed.name)]
     found = router.route(being.room_id, "free bed", lambda: [
         room for room, things in snapshot.things_in_room.items()
-        if any(t.has_tag("bed") and t.owner_id is None for t in things)
+        if any(t.has_tag(BED_TAG) and t.owner_id is None for t in things)
     ])  # fmt: skip
     if found is None:
         return []
     ways, room = found
-    bed = next(t for t in snapshot.things_in_room[room] if t.has_tag("bed") and t.owner_id is None)
+    bed = next(t for t in snapshot.things_in_room[room] if t.has_tag(BED_TAG) and t.owner_id is None)
     return [step("move", exit=w.name) for w in ways] + [step("claim", item=bed.name), step("sleep", item=bed.name)]
 
 

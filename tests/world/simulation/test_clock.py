@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories
-from world.models import Character, Event, EventKind, Item, Room, World
+from world.models import Character, Event, EventKind, Item, Room, World, WorldClock
 from world.services.demo import demo_world_seed
 from world.simulation.clock import tick_world
 
@@ -100,3 +100,27 @@ def test_the_demo_lives_within_48_ticks(db):
     texts = list(Event.objects.filter(recipient=player).values_list("text", flat=True))
     assert any(t.startswith("Pip") for t in texts), texts
     assert Item.objects.filter(world=world, name="Crumbs").exists(), "the hungry cook ate the bread"
+
+
+def test_queries_per_tick_are_the_same_for_10_and_50_planning_npcs(tiny_world):
+    """Hungry NPCs plan routes to food in another room: the tick's reads and writes are batched, so
+    the count does not grow per NPC. (ap_max 0: they plan but take no step; steps go through the
+    players' services, whose queries are theirs.)"""
+    WorldClock.objects.create(world=tiny_world.world, ap_max=0)
+    tiny_world.apple.delete()
+    factories.ItemFactory(world=tiny_world.world, room=tiny_world.kitchen, name="bread", tags=["Edible: 30"])
+
+    def count_with(n):
+        Character.objects.filter(world=tiny_world.world, is_npc=True).delete()
+        for i in range(n):
+            factories.NpcFactory(world=tiny_world.world, room=tiny_world.hall, name=f"Npc{i}", hunger=10, sheet={})
+        with CaptureQueriesContext(connection) as ctx:
+            tick_world(world=tiny_world.world)
+        plans = [c.sheet.get("plan_queue") for c in Character.objects.filter(world=tiny_world.world, is_npc=True)]
+        return len(ctx.captured_queries), plans
+
+    ten, plans = count_with(10)
+    assert all(p and p[0] == {"tool": "move", "args": {"exit": "kitchen door"}} for p in plans), plans
+    fifty, plans = count_with(50)
+    assert len(plans) == 50 and all(plans)
+    assert ten == fifty
