@@ -6,6 +6,8 @@ bash scripts/setup.sh
 export DJANGO_SETTINGS_MODULE=mudsite.settings
 # Seeds only what is missing: a restart keeps the world and the admin password (SEED_RESET=1 re-seeds).
 bash scripts/prepare.sh
-echo "Serving on http://127.0.0.1:${PORT:-8000}/  (admin: http://127.0.0.1:${PORT:-8000}/admin/, API docs: /api/docs)"
+echo "Serving on http://127.0.0.1:${PORT:-8000}/  (play: http://127.0.0.1:${PORT:-8000}/play/, admin: /admin/, API docs: /api/docs)"
 # ASGI: the live feed (/play/stream, /play/events?wait=) waits async, so waiting clients never block play.
-exec .venv/bin/uvicorn mudsite.asgi:application --host 127.0.0.1 --port "${PORT:-8000}" --lifespan on
+# Open streams never end by themselves: after this many seconds a shutdown cancels them (browsers reconnect).
+exec .venv/bin/uvicorn mudsite.asgi:application --host 127.0.0.1 --port "${PORT:-8000}" --lifespan on \
+  --timeout-graceful-shutdown "${MUDSITE_GRACEFUL_SECONDS:-3}"

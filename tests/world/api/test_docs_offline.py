@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 OUTSIDE = re.compile(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", re.IGNORECASE)
 
 
-@pytest.mark.parametrize("path", ["/api/docs", "/admin/login/"])
+@pytest.mark.parametrize("path", ["/api/docs", "/admin/login/", "/play/"])
 def test_served_pages_reference_no_outside_host(client, path):
     response = client.get(path)
     assert response.status_code == 200

@@ -1,0 +1,3 @@
+from tests.browser.chrome import browser, browsers
+
+__all__ = ["browser", "browsers"]

@@ -1,0 +1,1 @@
+"""The browser side of mudsite: the play page at /play/ and where `/` sends a visitor."""
