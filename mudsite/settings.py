@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the Swagger UI assets itself: /api/docs works offline
     "accounts",
     "django_jsonform",
+    "django_tasks_db",  # the database-backed task queue: admin imports run in its worker
     "world",
     "persistence",
 ]
@@ -135,6 +136,10 @@ LOGGING = {
 }
 
 # Persistence (DESIGN §5). Read at call time through persistence.conf, so override_settings works.
+# Background work (admin imports) goes through Django's tasks framework; django-tasks-db keeps the
+# queue in the database and `manage.py db_worker` (started by scripts/serve.sh) runs it.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+MUDSITE_IMPORT_STAGING_DIR = Path(os.environ.get("MUDSITE_IMPORT_STAGING_DIR", VAR_DIR / "imports"))
 MUDSITE_STATE_DIR = Path(os.environ.get("MUDSITE_STATE_DIR", VAR_DIR / "worlds"))
 MUDSITE_DEBOUNCE_MS = env_int("MUDSITE_DEBOUNCE_MS", 300)
 MUDSITE_MAX_WAIT_MS = env_int("MUDSITE_MAX_WAIT_MS", 5000)

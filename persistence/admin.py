@@ -10,6 +10,7 @@ from django.template.defaultfilters import truncatechars
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from persistence import admin_imports  # noqa: F401  (registers the world import admin)
 from persistence.facade import export_world_now, flush_all_saves, get_save_stats
 from persistence.models import SaveState
 

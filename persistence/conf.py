@@ -60,3 +60,8 @@ def export_chunk_delay_seconds() -> float:
 def import_max_bytes() -> int:
     """The most bytes an import reads after decompression: a tiny zstd bomb must not fill the memory."""
     return int(getattr(settings, "MUDSITE_IMPORT_MAX_BYTES", 512 * 1024 * 1024))
+
+
+def import_staging_dir() -> Path:
+    """Where admin uploads wait for their import (not the world files' directory)."""
+    return Path(getattr(settings, "MUDSITE_IMPORT_STAGING_DIR", Path(settings.BASE_DIR) / "var" / "imports"))

@@ -8,7 +8,7 @@ Exporting the imported world gives back the same bytes: every row, timestamp and
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +30,9 @@ from world.validation import tree_text_problem
 
 BATCH = 1000
 
+# Told the name of each step before it runs (the admin shows it while a long import runs).
+Progress = Callable[[str], None]
+
 
 class ImportRejected(ValueError):
     """The file cannot be imported; nothing was changed."""
@@ -42,7 +45,9 @@ def when(value: str, where: str):
     return parsed
 
 
-def import_world_bytes(data: bytes, *, slug: str | None = None, replace: bool = False) -> w.World:
+def import_world_bytes(
+    data: bytes, *, slug: str | None = None, replace: bool = False, progress: Progress | None = None
+) -> w.World:
     """Parse, validate and import a world file's bytes (mudsite format, or TinyMUD world_state)."""
     from persistence.formats import tinymud
 
@@ -57,7 +62,7 @@ def import_world_bytes(data: bytes, *, slug: str | None = None, replace: bool = 
             document = parse_document(data)
         except InvalidWorldFile as exc:
             raise ImportRejected(f"not a valid world file: {exc}") from None
-    return import_world_document(document, slug=slug, replace=replace)
+    return import_world_document(document, slug=slug, replace=replace, progress=progress)
 
 
 def refuse_unstorable(document: dict[str, Any], *, slug: str | None) -> None:
@@ -78,11 +83,13 @@ def refuse_unstorable(document: dict[str, Any], *, slug: str | None) -> None:
         raise ImportRejected(f"slug {target[:80]!r} is not valid: {' '.join(exc.messages)}") from None
 
 
-def import_world_document(document: dict[str, Any], *, slug: str | None = None, replace: bool = False) -> w.World:
+def import_world_document(
+    document: dict[str, Any], *, slug: str | None = None, replace: bool = False, progress: Progress | None = None
+) -> w.World:
     refuse_unstorable(document, slug=slug)
     try:
         with transaction.atomic():
-            return _import(document, slug=slug, replace=replace)
+            return _import(document, slug=slug, replace=replace, progress=progress)
     except IntegrityError as exc:
         raise ImportRejected(f"the database refused the world: {exc}") from None
     except DatabaseError as exc:
@@ -215,10 +222,11 @@ def import_order() -> list[mudsite.Section]:
 class Importer(mudsite.ImportContext):
     """One import: the world row, then every section (mudsite.SECTION_SPECS), then what was deferred."""
 
-    def __init__(self, world: w.World, *, fresh: bool, users: dict[str, Any]) -> None:
+    def __init__(self, world: w.World, *, fresh: bool, users: dict[str, Any], progress: Progress | None = None) -> None:
         self.world = world
         self.fresh = fresh  # a copy under another slug gets new uuids (they are unique across worlds)
         self.users = users
+        self.progress = progress or (lambda _step: None)
         self.imported: dict[str, list[tuple[dict[str, Any], Model]]] = {}
         self.indexes: dict[tuple[str, tuple[str, ...]], dict[Any, Model]] = {}
         self.deferred: list[tuple[mudsite.Section, Reference]] = []
@@ -264,8 +272,10 @@ class Importer(mudsite.ImportContext):
     def run(self, document: dict[str, Any]) -> None:
         imported_models: set[type[Model]] = set()
         for section in import_order():
+            self.progress(f"{section.name} ({len(document[section.name])})")
             self.import_section(section, document[section.name], imported_models)
             imported_models.add(section.model)
+        self.progress("references")
         for section, reference in self.deferred:
             changed = []
             for i, (row, obj) in enumerate(self.imported[section.name]):
@@ -363,7 +373,7 @@ def insert_rows(section: mudsite.Section, objects: list[Model], *, world: w.Worl
         model._default_manager.bulk_update(objects, stamped, batch_size=BATCH)
 
 
-def _import(document: dict[str, Any], *, slug: str | None, replace: bool) -> w.World:
+def _import(document: dict[str, Any], *, slug: str | None, replace: bool, progress: Progress | None) -> w.World:
     data = document["world"]
     slug = slug or data["slug"]
     world = w.World.objects.filter(slug=slug).first()
@@ -381,7 +391,7 @@ def _import(document: dict[str, Any], *, slug: str | None, replace: bool) -> w.W
     world.save()
 
     users = _users([c["account"] for c in document["characters"] if c["account"] is not None] + list(data["builders"]))
-    importer = Importer(world, fresh=slug != data["slug"], users=users)
+    importer = Importer(world, fresh=slug != data["slug"], users=users, progress=progress)
     importer.run(document)
 
     world.builders.set([users[name] for name in data["builders"]])

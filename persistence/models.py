@@ -8,6 +8,7 @@ every worker process and the admin see the same numbers.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from world.models import World
@@ -46,3 +47,60 @@ class SaveState(models.Model):
     @property
     def is_dirty(self) -> bool:
         return self.dirty_version > self.saved_version
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "previewed"
+    QUEUED = "queued", "queued"
+    RUNNING = "running", "running"
+    DONE = "done", "done"
+    FAILED = "failed", "failed"
+
+
+ACTIVE_IMPORT_STATUSES = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+class WorldImport(models.Model):
+    """A world file uploaded in the admin: previewed, then imported by the task worker.
+
+    The uploaded bytes wait in a staging file (MUDSITE_IMPORT_STAGING_DIR) until the import ran.
+    At most one import per slug is queued or running: the partial unique constraint refuses the second.
+    """
+
+    slug = models.SlugField(max_length=64)
+    replace = models.BooleanField(default=False, help_text="Replace the world of this slug if it exists.")
+    source_name = models.CharField(max_length=255, help_text="The uploaded file's name.")
+    staged_path = models.CharField(max_length=500)
+    kind = models.CharField(max_length=16, help_text="mudsite or tinymud")
+    status = models.CharField(max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED)
+    counts = models.JSONField(default=dict, blank=True, help_text="Rows per kind the file holds.")
+    error = models.TextField(blank=True)
+    world = models.ForeignKey(World, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "world import"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=models.Q(status__in=[s.value for s in ACTIVE_IMPORT_STATUSES]),
+                name="one_active_import_per_slug",
+            )
+        ]
+        permissions = [
+            ("import_world", "Can import a world file in the admin"),
+            ("download_world", "Can download a world's current file"),
+        ]
+
+    def __str__(self) -> str:
+        return f"import of {self.source_name} as {self.slug}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_IMPORT_STATUSES

@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django_jsonform.forms.fields import JSONFormField
 
+from persistence.facade import write_world_copy
 from world import maps, models
 from world.exceptions import WorldError
 from world.services.templates import item_spawn
@@ -147,8 +148,24 @@ class WorldAdmin(admin.ModelAdmin):
     )
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.map_view)
-        return [path("<int:world_id>/map/", view, name="world_world_map"), *super().get_urls()]
+        map_view = self.admin_site.admin_view(self.map_view)
+        download = self.admin_site.admin_view(self.download_view)
+        return [
+            path("<int:world_id>/map/", map_view, name="world_world_map"),
+            path("<int:world_id>/download/", download, name="world_world_download"),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request: HttpRequest, world_id: int) -> HttpResponse:
+        """The world's current state as a world file (the bytes its next export would write)."""
+        if not request.user.has_perm("persistence.download_world"):
+            raise PermissionDenied
+        world = models.World.objects.filter(pk=world_id).only("slug").first()
+        if world is None:
+            raise Http404("No such world.")
+        response = HttpResponse(write_world_copy(world.pk), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{world.slug}.json"'
+        return response
 
     def map_view(self, request: HttpRequest, world_id: int) -> HttpResponse:
         world = self.get_object(request, str(world_id))
