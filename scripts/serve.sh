@@ -7,11 +7,21 @@ export DJANGO_SETTINGS_MODULE=mudsite.settings
 # Seeds only what is missing: a restart keeps the world and the admin password (SEED_RESET=1 re-seeds).
 bash scripts/prepare.sh
 echo "Serving on http://127.0.0.1:${PORT:-8000}/  (play: http://127.0.0.1:${PORT:-8000}/play/, admin: /admin/, API docs: /api/docs)"
-# The task worker runs background work (admin imports); it stops with the server.
+# The task worker runs background work (admin imports) beside the server; both stop together.
 .venv/bin/python manage.py db_worker --no-reload &
 worker=$!
-trap 'kill "$worker" 2>/dev/null || true' EXIT
 # ASGI: the live feed (/play/stream, /play/events?wait=) waits async, so waiting clients never block play.
 # Open streams never end by themselves: after this many seconds a shutdown cancels them (browsers reconnect).
 .venv/bin/uvicorn mudsite.asgi:application --host 127.0.0.1 --port "${PORT:-8000}" --lifespan on \
-  --timeout-graceful-shutdown "${MUDSITE_GRACEFUL_SECONDS:-3}"
+  --timeout-graceful-shutdown "${MUDSITE_GRACEFUL_SECONDS:-3}" &
+server=$!
+trap 'kill -TERM "$server" "$worker" 2>/dev/null || true' INT TERM
+set +e
+status=0
+while kill -0 "$server" 2>/dev/null; do
+  wait "$server"
+  status=$?
+done
+kill -TERM "$worker" 2>/dev/null
+wait "$worker"
+exit "$status"
