@@ -10,7 +10,10 @@ from django.template.defaultfilters import truncatechars
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from persistence import admin_imports  # noqa: F401  (registers the world import admin)
+from persistence import (
+    admin_imports,  # noqa: F401  (registers the world import admin)
+    history,
+)
 from persistence.facade import export_world_now, flush_all_saves, get_save_stats
 from persistence.models import SaveState
 
@@ -36,11 +39,11 @@ class DirtyFilter(admin.SimpleListFilter):
 class SaveStateAdmin(admin.ModelAdmin):
     list_display = [
         "world",
-        "dirty",
+        "state",
         "pending_since",
         "last_saved_at",
-        "last_duration_ms",
-        "last_bytes",
+        "last_duration",
+        "last_size",
         "requests_debounced",
         "requests_immediate",
         "coalesced",
@@ -56,9 +59,21 @@ class SaveStateAdmin(admin.ModelAdmin):
     actions = ["save_now"]
     change_list_template = "admin/persistence/savestate/change_list.html"
 
-    @admin.display(boolean=True, description="unsaved changes")
-    def dirty(self, obj: SaveState) -> bool:
-        return obj.is_dirty
+    change_form_template = "admin/persistence/savestate/change_form.html"
+
+    @admin.display(description="state", ordering="saved_version")
+    def state(self, obj: SaveState) -> str:
+        if obj.consecutive_failures:
+            return f"failing ({obj.consecutive_failures} in a row)"
+        return "unsaved changes" if obj.is_dirty else "clean"
+
+    @admin.display(description="last export took", ordering="last_duration_ms")
+    def last_duration(self, obj: SaveState) -> str:
+        return history.duration_text(obj.last_duration_ms)
+
+    @admin.display(description="last file size", ordering="last_bytes")
+    def last_size(self, obj: SaveState) -> str:
+        return history.size_text(obj.last_bytes)
 
     @admin.display(description="pending since", ordering="first_dirty_at")
     def pending_since(self, obj: SaveState):
@@ -105,6 +120,18 @@ class SaveStateAdmin(admin.ModelAdmin):
         for result in report.results:
             self.message_user(request, result.line(), messages.SUCCESS if result.ok else messages.ERROR)
         return HttpResponseRedirect(reverse("admin:persistence_savestate_changelist"))
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        state = self.get_object(request, object_id)
+        records = history.world_history(state.world_id) if state is not None else []
+        extra_context = {
+            **(extra_context or {}),
+            "title": f"Save statistics of {state.world.name} ({state.world.slug})" if state else "Save statistics",
+            "history": [(r, history.duration_text(r.duration_ms), history.size_text(r.bytes)) for r in records],
+            "history_chart": history.history_chart(records),
+            "state_text": self.state(state) if state is not None else "",
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
         extra_context = {

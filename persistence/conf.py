@@ -65,3 +65,8 @@ def import_max_bytes() -> int:
 def import_staging_dir() -> Path:
     """Where admin uploads wait for their import (not the world files' directory)."""
     return Path(getattr(settings, "MUDSITE_IMPORT_STAGING_DIR", Path(settings.BASE_DIR) / "var" / "imports"))
+
+
+def save_history_days() -> float:
+    """How long the save history (one row per written or failed export) is kept."""
+    return float(getattr(settings, "MUDSITE_SAVE_HISTORY_DAYS", 30))

@@ -7,8 +7,10 @@ and the fencing rule make sure no file ever goes back to an older version.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import logging
 import os
+import socket
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -25,7 +27,7 @@ from django.utils import timezone
 from persistence import conf, db_internals, files, metrics
 from persistence.formats import mudsite
 from persistence.locks import WorldBusy, world_lock
-from persistence.models import SaveState
+from persistence.models import ExportRecord, ExportTrigger, SaveState
 from persistence.results import ExportResult, RequestCounts
 from persistence.scheduler import backoff_seconds
 from world.models import World
@@ -93,6 +95,7 @@ def export_world(
     counts: RequestCounts | None = None,
     force: bool = False,
     wait_seconds: float = 0.0,
+    trigger: str | None = None,
 ) -> ExportResult:
     """Export one world if it is dirty (or always, with `force`). Never raises for export errors."""
     slug = World.objects.filter(pk=world_id).values_list("slug", flat=True).first()
@@ -110,8 +113,17 @@ def export_world(
         result.status, result.error = "failed", f"{type(exc).__name__}: {exc}"[:ERROR_TEXT_LIMIT]
         logger.warning("export of world %s failed: %s", slug, result.error, exc_info=True)
     result.duration_ms = (time.perf_counter() - started) * 1000
-    record(result, counts)
+    record(result, counts, trigger=trigger or trigger_of(counts))
     return result
+
+
+def trigger_of(counts: RequestCounts | None) -> str:
+    """What asked for a scheduled export: a sweep carries no requests of its own."""
+    if counts and counts.immediate:
+        return ExportTrigger.IMMEDIATE
+    if counts and counts.debounced:
+        return ExportTrigger.DEBOUNCED
+    return ExportTrigger.SWEEP
 
 
 def write_locked(result: ExportResult, *, force: bool, retried: bool = False) -> None:
@@ -159,7 +171,7 @@ def write_locked(result: ExportResult, *, force: bool, retried: bool = False) ->
     result.status = "written"
 
 
-def record(result: ExportResult, counts: RequestCounts | None) -> None:
+def record(result: ExportResult, counts: RequestCounts | None, *, trigger: str) -> None:
     """Stats and saved_version in one UPDATE; never lets a bookkeeping error escape."""
     now = timezone.now()
     updates = counter_updates(counts)
@@ -202,6 +214,7 @@ def record(result: ExportResult, counts: RequestCounts | None) -> None:
     metrics.observe_requests(counts)
     metrics.observe_export(result)
     if result.status in {"written", "failed"}:
+        history_append(result, trigger=trigger, at=now)
         audit.info(
             orjson.dumps(
                 {
@@ -218,6 +231,27 @@ def record(result: ExportResult, counts: RequestCounts | None) -> None:
                 option=orjson.OPT_SORT_KEYS,
             ).decode()
         )
+
+
+def history_append(result: ExportResult, *, trigger: str, at: datetime.datetime) -> None:
+    """The save history's row for this export, and this world's rows past the retention go."""
+    try:
+        with transaction.atomic():
+            ExportRecord.objects.create(
+                world_id=result.world_id,
+                at=at,
+                trigger=trigger,
+                process=f"{socket.gethostname()}:{os.getpid()}"[:200],
+                status=result.status,
+                version=result.version,
+                duration_ms=result.duration_ms,
+                bytes=result.bytes,
+                error=result.error,
+            )
+            cutoff = at - datetime.timedelta(days=conf.save_history_days())
+            ExportRecord.objects.filter(world_id=result.world_id, at__lt=cutoff).delete()
+    except Exception:
+        logger.exception("could not record the save history of world %s", result.slug)
 
 
 def export_for_scheduler(world_id: int, counts: RequestCounts) -> bool:

@@ -62,7 +62,7 @@ def wake(world_id: int, *, immediate: bool, counts: RequestCounts) -> None:
     if conf.scheduler_mode() == "inline":
         from persistence.exporter import export_world
 
-        export_world(world_id, counts=counts)
+        export_world(world_id, counts=counts, trigger="immediate" if immediate else "debounced")
         return
     process_scheduler().request(world_id, immediate=immediate, counts=counts)
 
@@ -137,7 +137,7 @@ def export_world_now(world: World | int, *, wait_seconds: float = 60) -> ExportR
     world_id = world_id_of(world)
     scheduler = peek_scheduler()
     counts = scheduler.take_counts([world_id]).get(world_id) if scheduler is not None else None
-    return exporter.export_world(world_id, counts=counts, force=True, wait_seconds=wait_seconds)
+    return exporter.export_world(world_id, counts=counts, force=True, wait_seconds=wait_seconds, trigger="now")
 
 
 @dataclass
@@ -178,7 +178,9 @@ def flush_all_saves(
         # Worlds an export is running for are taken too: the world lock makes us wait for it.
         pending = scheduler.take_counts(None, include_running=True) if scheduler is not None else {}
         for world_id, counts in sorted(pending.items()):
-            report.results.append(exporter.export_world(world_id, counts=counts, wait_seconds=wait_seconds))
+            report.results.append(
+                exporter.export_world(world_id, counts=counts, wait_seconds=wait_seconds, trigger="flush")
+            )
         return report
     if world is not None:
         world_ids = [world_id_of(world)]
@@ -190,7 +192,7 @@ def flush_all_saves(
     for world_id in world_ids:
         report.results.append(
             exporter.export_world(
-                world_id, counts=counts_by_world.get(world_id), force=force, wait_seconds=wait_seconds
+                world_id, counts=counts_by_world.get(world_id), force=force, wait_seconds=wait_seconds, trigger="flush"
             )
         )
     report.temp_files_removed = exporter.cleanup_stale_temp_files()

@@ -42,7 +42,7 @@ class SaveState(models.Model):
         permissions = [("flush_saves", "Can export worlds now (save now, flush all)")]
 
     def __str__(self) -> str:
-        return f"save state of world {self.world_id}"
+        return f"save statistics of {self.world.slug}"
 
     @property
     def is_dirty(self) -> bool:
@@ -104,3 +104,32 @@ class WorldImport(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_IMPORT_STATUSES
+
+
+class ExportTrigger(models.TextChoices):
+    DEBOUNCED = "debounced", "debounced"
+    IMMEDIATE = "immediate", "immediate"
+    SWEEP = "sweep", "sweep"
+    FLUSH = "flush", "flush"
+    NOW = "now", "export now"
+
+
+class ExportRecord(models.Model):
+    """One export that wrote a file or failed: the save history (kept MUDSITE_SAVE_HISTORY_DAYS days)."""
+
+    world = models.ForeignKey(World, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+    trigger = models.CharField(max_length=16, choices=ExportTrigger.choices)
+    process = models.CharField(max_length=200, help_text="host:pid of the exporting process.")
+    status = models.CharField(max_length=16)
+    version = models.BigIntegerField(null=True)
+    duration_ms = models.FloatField(null=True)
+    bytes = models.BigIntegerField(null=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["world", "at"], name="exportrecord_world_at")]
+
+    def __str__(self) -> str:
+        return f"{self.status} export of world {self.world_id} at {self.at:%Y-%m-%d %H:%M:%S}"
