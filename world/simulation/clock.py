@@ -219,6 +219,7 @@ def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
             rename_spawned(world_id, first_new_item, seed, slug, tick)
         if report.new_day:
             daily.dawn_notice(snapshot, events)
+            daily.duties_cycle(snapshot, events)
         write_sheets(snapshot.beings)
         if not clock._state.adding and snapshot.last_event_id != clock.event_cursor:
             WorldClock.objects.filter(pk=clock.pk).update(event_cursor=snapshot.last_event_id)
