@@ -25,6 +25,7 @@ from django_jsonform.forms.fields import JSONFormField
 from persistence.facade import write_world_copy
 from world import maps, models
 from world.exceptions import WorldError
+from world.services.simulation import world_advance
 from world.services.templates import item_spawn
 from world.services.worlds import character_teleport
 
@@ -129,6 +130,20 @@ class CharacterPresentInline(admin.TabularInline):
         return False  # characters are created on their own page, with their needs and sheet
 
 
+class WorldClockInline(admin.StackedInline):
+    """The world clock's settings: on/off, period, seed, need rates (`run_world` reads them each pass)."""
+
+    model = models.WorldClock
+    can_delete = False
+    verbose_name = "simulation"
+    verbose_name_plural = "simulation"
+    fields = (
+        ("enabled", "tick_seconds", "seed"),
+        ("hunger_rate", "thirst_rate", "social_rate", "sleep_rate", "sleep_refill"),
+        ("ap_max", "player_needs"),
+    )
+
+
 @admin.register(models.World)
 class WorldAdmin(admin.ModelAdmin):
     list_display = ("slug", "name", "setup_complete", "safety_level", "start_room", "room_count", "character_count")
@@ -137,6 +152,8 @@ class WorldAdmin(admin.ModelAdmin):
     ordering = ("slug",)
     list_select_related = ("start_room",)
     autocomplete_fields = ("start_room", "builders")
+    inlines = (WorldClockInline,)
+    actions = ("advance_one_tick",)
     readonly_fields = ("created_at", "updated_at", "room_count", "exit_count", "character_count", "item_count")
     fieldsets = (
         (None, {"fields": ("slug", "name", "description", "conflict")}),
@@ -146,6 +163,18 @@ class WorldAdmin(admin.ModelAdmin):
         ("Counts", {"fields": ("room_count", "exit_count", "character_count", "item_count")}),
         ("History", {"fields": ("created_at", "updated_at")}),
     )
+
+    @admin.action(description="Advance the chosen worlds' clocks by one tick", permissions=["change"])
+    def advance_one_tick(self, request: HttpRequest, queryset: QuerySet[models.World]) -> None:
+        for world in queryset.order_by("slug"):
+            try:
+                report = world_advance(world=world, ticks=1)[0]
+            except WorldError as error:
+                self.message_user(request, f"{world.slug}: {error.message}", messages.ERROR)
+                continue
+            self.message_user(
+                request, f"{world.slug}: tick {report.tick} ({report.acted} NPC steps, {report.failed} failed)."
+            )
 
     def get_urls(self):
         map_view = self.admin_site.admin_view(self.map_view)

@@ -313,6 +313,38 @@ SECTION_SPECS: tuple[Section, ...] = (
         lambda: [*ci("source__name"), *ci("target__name")],
         {**same("label"), "source": "source__name", "target": "target__name"},
     ),
+    # -- world clock (issue 14): settings and daily duties; plans, memories and ambitions live in the
+    # character's `sheet`, the game clock in the world's `game_time_ticks`.
+    Section(
+        "world_clock",
+        w.WorldClock,
+        "world_id",
+        lambda: [],
+        same(
+            "enabled",
+            "tick_seconds",
+            "seed",
+            "hunger_rate",
+            "thirst_rate",
+            "social_rate",
+            "sleep_rate",
+            "sleep_refill",
+            "ap_max",
+            "player_needs",
+        ),
+    ),
+    Section(
+        "daily_duties",
+        w.DailyDuty,
+        "world_id",
+        lambda: ["issued_tick", *ci("character__name"), *ci("role_name"), "deadline_tick", "status"],
+        {
+            **same("role_name", "kind", "resource_tag", "amount", "issued_tick", "deadline_tick", "status"),
+            "character": "character__name",
+            "faction": "faction__name",
+            "room": "room__key",
+        },
+    ),
 )
 
 WORLD_FIELDS = {

@@ -210,6 +210,37 @@ DEFS: dict[str, Any] = {
         "A directed labelled edge between two characters (names).",
         {"source": NAME, "target": NAME, "label": NAME},
     ),
+    # -- world clock (issue 14) --
+    "world_clock": row(
+        "How the world's clock runs: on/off, period, seed and the per-tick need rates (one row at most).",
+        {
+            "enabled": BOOL,
+            "tick_seconds": {"type": "integer", "minimum": 1},
+            "seed": INT,
+            "hunger_rate": PERCENT,
+            "thirst_rate": PERCENT,
+            "social_rate": PERCENT,
+            "sleep_rate": PERCENT,
+            "sleep_refill": PERCENT,
+            "ap_max": {"type": "integer", "minimum": 0, "maximum": 20},
+            "player_needs": BOOL,
+        },
+    ),
+    "daily_duty": row(
+        "A faction member's duty for one game day; deadlines are game ticks.",
+        {
+            "character": NAME,
+            "faction": NAME,
+            "role_name": STR,
+            "kind": STR,
+            "resource_tag": STR,
+            "amount": UINT,
+            "room": nullable(STR),
+            "issued_tick": UINT,
+            "deadline_tick": UINT,
+            "status": {"enum": ["active", "done", "failed"]},
+        },
+    ),
 }
 
 # Document key → row definition, in file order.
@@ -225,6 +256,9 @@ SECTIONS: dict[str, str] = {
     "faction_memberships": "faction_membership",
     "faction_links": "faction_link",
     "relationships": "relationship",
+    # -- world clock (issue 14) --
+    "world_clock": "world_clock",
+    "daily_duties": "daily_duty",
 }
 
 HEADER_FIELDS = ("format", "version", "world_version")

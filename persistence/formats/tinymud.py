@@ -267,6 +267,9 @@ class Converter:
             "items": self.items,
             **self.faction_rows(),
             "relationships": self.relationships(data.get("relationships") or {}),
+            # TinyMUD's clock settings were constants (mudsite's defaults) and it kept no duty records.
+            "world_clock": [],
+            "daily_duties": [],
         }
 
     def room_exits(self, room_id: str, room: dict[str, Any]) -> list[dict[str, Any]]:

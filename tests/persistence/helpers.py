@@ -158,6 +158,17 @@ def build_rich_world(slug: str = "rich") -> w.World:
     w.FactionLink.objects.create(faction_a=low, faction_b=high, stance="ally")
     factories.RelationshipFactory(world=world, source=alice, target=bob, label="sister")
     factories.RelationshipFactory(world=world, source=bob, target=alice, label="brother")
+    w.WorldClock.objects.create(
+        world=world, enabled=True, tick_seconds=30, seed=42, hunger_rate=2.5, thirst_rate=1.5, social_rate=0.25,
+        sleep_rate=0.5, sleep_refill=12.0, ap_max=4, player_needs=True,
+    )  # fmt: skip
+    duty_faction = w.Faction.objects.filter(world=world).order_by("name").first()
+    assert duty_faction is not None
+    w.DailyDuty.objects.create(
+        world=world, character=bob, faction=duty_faction, role_name="Watch", kind="patrol", resource_tag="ore",
+        amount=3, room=w.Room.objects.filter(world=world).order_by("key").first(), issued_tick=24,
+        deadline_tick=48, status="failed",
+    )  # fmt: skip
     return world
 
 

@@ -17,6 +17,7 @@ from world.exceptions import Conflict, Forbidden, Invalid, NotFound
 from world.models import (
     WORLD_STATE_FIELDS,
     Character,
+    DailyDuty,
     Exit,
     Faction,
     FactionLink,
@@ -26,6 +27,7 @@ from world.models import (
     Room,
     SafetyLevel,
     World,
+    WorldClock,
 )
 from world.selectors import character_resolve
 from world.services.conflicts import conflict_on_integrity_error
@@ -279,6 +281,8 @@ def world_empty(*, world: World) -> dict[str, int]:
     # Order matters: characters hold their room with RESTRICT, so they go before rooms.
     for label, queryset in (
         ("relationships", Relationship.objects.filter(world=world)),
+        ("daily_duties", DailyDuty.objects.filter(world=world)),
+        ("world_clock", WorldClock.objects.filter(world=world)),
         ("faction_links", FactionLink.objects.filter(faction_a__world=world)),
         ("factions", Faction.objects.filter(world=world)),
         ("items", Item.objects.filter(world=world)),

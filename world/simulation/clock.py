@@ -220,6 +220,7 @@ def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
             rename_spawned(world_id, first_new_item, seed, slug, tick)
         if report.new_day:
             daily.dawn_notice(snapshot, events)
+            daily.duties_cycle(snapshot, events)
         missions_fail_overdue_in(world_id=world_id)
         write_sheets(snapshot.beings)
         if not clock._state.adding and snapshot.last_event_id != clock.event_cursor:
