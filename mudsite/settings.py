@@ -137,6 +137,7 @@ LOGGING = {
 MUDSITE_STATE_DIR = Path(os.environ.get("MUDSITE_STATE_DIR", VAR_DIR / "worlds"))
 MUDSITE_DEBOUNCE_MS = env_int("MUDSITE_DEBOUNCE_MS", 300)
 MUDSITE_MAX_WAIT_MS = env_int("MUDSITE_MAX_WAIT_MS", 5000)
+MUDSITE_SHUTDOWN_WAIT_MS = env_int("MUDSITE_SHUTDOWN_WAIT_MS", 20_000)  # waiting for an export in flight at exit
 MUDSITE_BACKUPS_KEPT = env_int("MUDSITE_BACKUPS_KEPT", 0)
 MUDSITE_COMPRESSION = os.environ.get("MUDSITE_COMPRESSION", "")  # "", "zstd" or "gzip"
 MUDSITE_REMOTE_STORAGE = os.environ.get("MUDSITE_REMOTE_STORAGE", "")  # a STORAGES alias, e.g. "worlds"

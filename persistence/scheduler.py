@@ -151,7 +151,13 @@ class SaveScheduler:
     def run_due(self) -> int:
         """Export every due world in this thread; returns how many exports ran."""
         due = self.pop_due()
-        for world_id, counts in due:
+        for index, (world_id, counts) in enumerate(due):
+            if self.stopped:  # hand the rest back to the shutdown hook
+                with self.cv:
+                    for rest_id, rest_counts in due[index:]:
+                        self.running.discard(rest_id)
+                        self.pending[rest_id] = Pending(first=0, last=0, deadline=0, counts=rest_counts)
+                return index
             self.run_one(world_id, counts)
         return len(due)
 
@@ -166,6 +172,8 @@ class SaveScheduler:
         ran = 0
         for world_id in world_ids:
             with self.cv:
+                if self.stopped:
+                    break
                 if world_id in self.pending or world_id in self.running:
                     continue
                 self.running.add(world_id)
@@ -212,6 +220,8 @@ class SaveScheduler:
                 timeout = self.next_wakeup() - self.clock()
                 if timeout > 0:
                     self.cv.wait(min(timeout, 60.0))
+                if self.stopped:  # shutting down: the shutdown hook exports what is pending
+                    break
             try:
                 close_old_connections()
                 self.run_due()
@@ -224,10 +234,18 @@ class SaveScheduler:
                 if not self.pending:
                     connection.close()
 
-    def stop(self) -> None:
+    def stop(self, *, wait_seconds: float = 0.0) -> bool:
+        """Start no more exports; wait up to `wait_seconds` for the one in flight to finish.
+
+        Returns False if the thread is still exporting after the wait (its temp file is then
+        cleaned up by the next export of that world, and the world stays dirty)."""
         with self.cv:
             self.stopped = True
             self.cv.notify_all()
+        thread = self.thread
+        if thread is not None and wait_seconds > 0 and thread is not threading.current_thread():
+            thread.join(wait_seconds)
+        return thread is None or not thread.is_alive()
 
 
 _scheduler: SaveScheduler | None = None
