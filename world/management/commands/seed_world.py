@@ -1,5 +1,6 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from persistence.facade import export_world_now
 from world.models import Character, Exit, Item, Room
 from world.services.demo import demo_world_seed
 
@@ -14,4 +15,10 @@ class Command(BaseCommand):
             for model in (Room, Exit, Character, Item)
         }
         summary = ", ".join(f"{n} {name}" for name, n in counts.items())
+        # The command ends with the world file written, not with a save queued in a process
+        # that is about to exit.
+        saved = export_world_now(world)
+        self.stdout.write(saved.line())
+        if not saved.ok:
+            raise CommandError(f"the demo world could not be saved: {saved.error}")
         self.stdout.write(self.style.SUCCESS(f"Demo world '{world.slug}' ({world.name}) ready: {summary}."))
