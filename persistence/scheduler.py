@@ -151,13 +151,7 @@ class SaveScheduler:
     def run_due(self) -> int:
         """Export every due world in this thread; returns how many exports ran."""
         due = self.pop_due()
-        for index, (world_id, counts) in enumerate(due):
-            if self.stopped:  # hand the rest back to the shutdown hook
-                with self.cv:
-                    for rest_id, rest_counts in due[index:]:
-                        self.running.discard(rest_id)
-                        self.pending[rest_id] = Pending(first=0, last=0, deadline=0, counts=rest_counts)
-                return index
+        for world_id, counts in due:
             self.run_one(world_id, counts)
         return len(due)
 
@@ -172,8 +166,6 @@ class SaveScheduler:
         ran = 0
         for world_id in world_ids:
             with self.cv:
-                if self.stopped:
-                    break
                 if world_id in self.pending or world_id in self.running:
                     continue
                 self.running.add(world_id)
