@@ -143,6 +143,7 @@ MUDSITE_IMPORT_STAGING_DIR = Path(os.environ.get("MUDSITE_IMPORT_STAGING_DIR", V
 MUDSITE_STATE_DIR = Path(os.environ.get("MUDSITE_STATE_DIR", VAR_DIR / "worlds"))
 MUDSITE_DEBOUNCE_MS = env_int("MUDSITE_DEBOUNCE_MS", 300)
 MUDSITE_MAX_WAIT_MS = env_int("MUDSITE_MAX_WAIT_MS", 5000)
+MUDSITE_SHUTDOWN_WAIT_MS = env_int("MUDSITE_SHUTDOWN_WAIT_MS", 20_000)  # waiting for an export in flight at exit
 MUDSITE_BACKUPS_KEPT = env_int("MUDSITE_BACKUPS_KEPT", 0)
 MUDSITE_SAVE_HISTORY_DAYS = env_int("MUDSITE_SAVE_HISTORY_DAYS", 30)  # the admin's save history
 MUDSITE_COMPRESSION = os.environ.get("MUDSITE_COMPRESSION", "")  # "", "zstd" or "gzip"

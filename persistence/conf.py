@@ -52,6 +52,12 @@ def sweep_seconds() -> float:
     return int(getattr(settings, "MUDSITE_SWEEP_MS", 5000)) / 1000
 
 
+def shutdown_wait_seconds() -> float:
+    """How long a shutting-down process waits for an export already in flight (below gunicorn's
+    graceful_timeout, 30 s, after which the master kills the worker)."""
+    return int(getattr(settings, "MUDSITE_SHUTDOWN_WAIT_MS", 20_000)) / 1000
+
+
 def export_chunk_delay_seconds() -> float:
     """Test-only: pause after each written chunk so crash tests can kill an export mid-write."""
     return int(getattr(settings, "MUDSITE_TEST_EXPORT_DELAY_MS", 0)) / 1000

@@ -200,8 +200,15 @@ def flush_all_saves(
 
 
 def flush_local_saves() -> FlushReport:
-    """Shutdown hook (atexit, gunicorn worker_exit, ASGI lifespan): export this process's pending saves."""
+    """Shutdown hook (atexit, gunicorn worker_exit, ASGI lifespan): export this process's pending saves.
+
+    First the scheduler thread stops and the export it has in flight may finish (bounded by
+    MUDSITE_SHUTDOWN_WAIT_MS): the thread is a daemon, so exiting under it would lose that save
+    until the next start and leave its temp file behind."""
     try:
+        scheduler = peek_scheduler()
+        if scheduler is not None and not scheduler.stop(wait_seconds=conf.shutdown_wait_seconds()):
+            logger.warning("an export was still running after the shutdown wait; its world stays dirty")
         return flush_all_saves(local_only=True)
     except Exception:
         logger.exception("flushing pending world saves at shutdown failed")

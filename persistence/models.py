@@ -32,8 +32,6 @@ class SaveState(models.Model):
     last_duration_ms = models.FloatField(null=True, blank=True)
     last_bytes = models.BigIntegerField(null=True, blank=True)
     last_path = models.CharField(max_length=500, blank=True)
-    saving_owner = models.CharField(max_length=200, blank=True, help_text="host:pid exporting right now.")
-    saving_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["world__slug"]

@@ -212,6 +212,8 @@ class SaveScheduler:
                 timeout = self.next_wakeup() - self.clock()
                 if timeout > 0:
                     self.cv.wait(min(timeout, 60.0))
+                if self.stopped:  # shutting down: the shutdown hook exports what is pending
+                    break
             try:
                 close_old_connections()
                 self.run_due()
@@ -224,10 +226,18 @@ class SaveScheduler:
                 if not self.pending:
                     connection.close()
 
-    def stop(self) -> None:
+    def stop(self, *, wait_seconds: float = 0.0) -> bool:
+        """Start no more exports; wait up to `wait_seconds` for the one in flight to finish.
+
+        Returns False if the thread is still exporting after the wait (its temp file is then
+        cleaned up by the next export of that world, and the world stays dirty)."""
         with self.cv:
             self.stopped = True
             self.cv.notify_all()
+        thread = self.thread
+        if thread is not None and wait_seconds > 0 and thread is not threading.current_thread():
+            thread.join(wait_seconds)
+        return thread is None or not thread.is_alive()
 
 
 _scheduler: SaveScheduler | None = None

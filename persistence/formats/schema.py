@@ -17,7 +17,6 @@ STR = {"type": "string"}
 TEXT = {"type": "string"}
 BOOL = {"type": "boolean"}
 INT = {"type": "integer"}
-NUM = {"type": "number"}
 UUID = {"type": "string", "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"}
 KEY = {"type": "string", "pattern": "^[A-Za-z0-9_]+$", "minLength": 1, "maxLength": 64}
 NAME = {"type": "string", "minLength": 1}
@@ -25,7 +24,6 @@ DATETIME = {"type": "string", "format": "date-time", "pattern": r"^\d{4}-\d\d-\d
 PERCENT = {"type": "number", "minimum": 0, "maximum": 100}
 SMALL_PERCENT = {"type": "integer", "minimum": 0, "maximum": 100}
 UINT = {"type": "integer", "minimum": 0}
-JSON_LIST = {"type": "array"}
 JSON_OBJECT = {"type": "object"}
 
 
@@ -260,8 +258,6 @@ SECTIONS: dict[str, str] = {
     "world_clock": "world_clock",
     "daily_duties": "daily_duty",
 }
-
-HEADER_FIELDS = ("format", "version", "world_version")
 
 
 def build_schema() -> dict[str, Any]:

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 
 from persistence.exporter import export_world, read_snapshot
 from persistence.facade import flush_all_saves
-from persistence.files import read_file_version, read_world_file, temp_files, world_file_path
+from persistence.files import read_file_version, read_world_file, remove_temp_files, temp_files, world_file_path
 from persistence.formats.mudsite import InvalidWorldFile, parse_document, render_world
 from persistence.models import SaveState
 from tests import factories
@@ -72,29 +72,54 @@ def export_forever(world_id: int) -> None:
         export_world(world_id, force=True)
 
 
+def assert_file_complete(path, round_: int) -> None:
+    try:
+        document = parse_document(read_world_file(path))  # complete, valid JSON, schema-valid
+    except InvalidWorldFile as exc:
+        pytest.fail(f"round {round_}: broken file after SIGKILL: {exc}")
+    assert document["world"]["slug"] == "crashy"
+
+
+def kill_exporter(world_id: int, *, when_writing: bool, delay: float) -> int:
+    """Fork an exporter, SIGKILL it (after `delay`, or as soon as its temp file exists, i.e. in the
+    middle of a write); returns how many temp files it left behind."""
+    remove_temp_files("crashy")  # a previous round's: the next export would remove it anyway
+    pid = fork_child(export_forever, world_id)
+    try:
+        if when_writing:
+            deadline = time.monotonic() + 60
+            while not temp_files("crashy") and time.monotonic() < deadline:
+                time.sleep(0.001)
+        else:
+            time.sleep(delay)
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    return len(temp_files("crashy"))
+
+
 def test_killing_the_exporter_at_random_moments_never_leaves_a_broken_file(world_files, settings):
     world = small_world(items=150)
     path = world_file_path("crashy")
     assert export_world(world.pk, force=True).status == "written"
-    settings.MUDSITE_TEST_EXPORT_DELAY_MS = 2  # every 50 rows: kills land mid-write
     rng = random.Random(20261126)
-    orphaned = 0
-    for round_ in range(50):
-        pid = fork_child(export_forever, world.pk)
-        time.sleep(rng.uniform(0.005, 0.05))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        try:
-            document = parse_document(read_world_file(path))  # complete, valid JSON, schema-valid
-        except InvalidWorldFile as exc:
-            pytest.fail(f"round {round_}: broken file after SIGKILL: {exc}")
-        assert document["world"]["slug"] == "crashy"
-        orphaned += len(temp_files("crashy"))
+    settings.MUDSITE_TEST_EXPORT_DELAY_MS = 2  # a pause every 50 rows: any phase can be hit
+    for round_ in range(25):
+        kill_exporter(world.pk, when_writing=False, delay=rng.uniform(0.005, 0.05))
+        assert_file_complete(path, round_)
+    # Kills that certainly land mid-write (the temp file exists), retried until enough did: a busy
+    # machine can finish a write between the look and the kill, so a fixed count could miss.
+    settings.MUDSITE_TEST_EXPORT_DELAY_MS = 20
+    mid_write = attempts = 0
+    while mid_write < 5 and attempts < 100:
+        attempts += 1
+        mid_write += kill_exporter(world.pk, when_writing=True, delay=0) > 0
+        assert_file_complete(path, 25 + attempts)
+    assert mid_write >= 5, f"only {mid_write} of {attempts} kills landed mid-write"
     settings.MUDSITE_TEST_EXPORT_DELAY_MS = 0
     report = flush_all_saves()
     assert report.ok
     assert temp_files("crashy") == []
-    assert orphaned > 0, "no kill landed mid-write: the test proves nothing"
 
 
 def bump(world_id: int, n: int) -> None:

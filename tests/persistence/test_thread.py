@@ -71,3 +71,31 @@ def test_a_save_outside_any_transaction_is_exported_with_its_change():
     room.save()
     assert b"Written in autocommit" in world_file_path("autocommit").read_bytes()
     assert not SaveState.objects.get(pk=world.pk).is_dirty
+
+
+def test_stopping_waits_for_the_export_in_flight_and_starts_no_other(settings):
+    import threading
+
+    from persistence.results import RequestCounts
+    from persistence.scheduler import SaveScheduler
+
+    settings.MUDSITE_SCHEDULER_MODE = "thread"
+    started, release = threading.Event(), threading.Event()
+    exported: list[int] = []
+
+    def export(world_id: int, counts: RequestCounts) -> bool:
+        started.set()
+        assert release.wait(30)
+        exported.append(world_id)
+        return True
+
+    scheduler = SaveScheduler(export=export, wait=lambda: 0.0)
+    scheduler.request(1, immediate=True)
+    assert started.wait(30)  # world 1 is being exported
+    scheduler.request(2, immediate=True)  # queued behind it
+    assert scheduler.stop(wait_seconds=0.01) is False  # still in flight after the bound
+    release.set()
+    assert scheduler.stop(wait_seconds=30) is True
+    assert exported == [1]
+    assert 2 in scheduler.pending  # left for the shutdown hook to export in its own thread
+    assert scheduler.thread is not None and not scheduler.thread.is_alive()

@@ -1,7 +1,8 @@
 import os
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
+from persistence.facade import export_world_now
 from world.models import Character, Exit, Item, Room, World
 from world.services.demo import DEMO_SLUG, demo_world_seed
 
@@ -33,5 +34,11 @@ class Command(BaseCommand):
             for model in (Room, Exit, Character, Item)
         }
         summary = ", ".join(f"{n} {name}" for name, n in counts.items())
+        # The command ends with the world file written, not with a save queued in a process
+        # that is about to exit.
+        saved = export_world_now(world)
+        self.stdout.write(saved.line())
+        if not saved.ok:
+            raise CommandError(f"the demo world could not be saved: {saved.error}")
         verb = "re-seeded" if existing is not None else "created"
         self.stdout.write(self.style.SUCCESS(f"Demo world '{world.slug}' ({world.name}) {verb}: {summary}."))

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('persistence', '0002_persistence_flush_permission'),
+        ('persistence', '0003_savestate_drop_unwritten_saving_owner'),
         ('world', '0008_combat_violence_log'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

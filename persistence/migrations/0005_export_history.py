@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('persistence', '0003_world_imports'),
+        ('persistence', '0004_world_imports'),
         ('world', '0010_world_game_rules'),
     ]
 
