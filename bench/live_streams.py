@@ -105,9 +105,11 @@ async def measure(url: str, pid: int, listeners: list[str], speakers: list[str],
         opened_in = time.monotonic() - started
         await asyncio.sleep(2)  # let the server settle before reading its memory
         rss, threads = rss_and_threads(pid)
+        # Says on fresh connections: a keep-alive one the server timed out meanwhile would fail the POST.
+        speaking = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, force_close=True))
         for n in range(rounds):
             says = [
-                session.post(
+                speaking.post(
                     f"{url}/api/worlds/bench/play/say",
                     json={"text": f"round {n}"},
                     headers={"Authorization": f"Bearer {token}"},
@@ -118,6 +120,7 @@ async def measure(url: str, pid: int, listeners: list[str], speakers: list[str],
                 assert response.status == 200, await response.text()
                 response.release()
             await asyncio.sleep(0.5)  # rounds apart, so one round's deliveries do not queue behind the next
+        await speaking.close()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(done.wait(), timeout=120)
         for task in tasks:

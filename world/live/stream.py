@@ -9,11 +9,13 @@ logout or a revoked token ends the stream with an `end` event.
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import orjson
 from django.conf import settings
+from django.db.models import Q
 from django.http import HttpRequest, StreamingHttpResponse
 
 from world import selectors
@@ -38,6 +40,64 @@ def sse_event(row: Event) -> str:
 
 def rows_after(character_id: int, after: int | None, limit: int = selectors.EVENT_PAGE) -> list[Event]:
     return list(Event.objects.filter(recipient_id=character_id, id__gt=after or 0).order_by("id")[:limit])
+
+
+def rows_after_many(afters: dict[int, int], limit: int = selectors.EVENT_PAGE) -> dict[int, list[Event]]:
+    """Many waiters' new rows in few queries (chunks keep SQLite's expression depth small)."""
+    found: dict[int, list[Event]] = {}
+    items = list(afters.items())
+    for start in range(0, len(items), 200):
+        wanted = Q()
+        for character_id, after in items[start : start + 200]:
+            wanted |= Q(recipient_id=character_id, id__gt=after)
+        for row in Event.objects.filter(wanted).order_by("id"):
+            rows = found.setdefault(row.recipient_id, [])
+            if len(rows) < limit:  # the rest comes with the next read: a prefix in id order loses nothing
+                rows.append(row)
+    return found
+
+
+class WokenReads:
+    """The reads of waiters woken by one commit, made together: one query for a room of listeners
+    instead of one thread hop, connection and query each (the cost that grows with the listeners)."""
+
+    def __init__(self) -> None:
+        self.pending: dict[int, list[tuple[int, asyncio.Future[list[Event]]]]] = {}
+
+    async def rows_after(self, character_id: int, after: int) -> list[Event]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[list[Event]] = loop.create_future()
+        if not self.pending:
+            loop.call_soon(lambda: loop.create_task(self.flush()))
+        self.pending.setdefault(character_id, []).append((after, future))
+        return await future
+
+    async def flush(self) -> None:
+        await asyncio.sleep(0)  # every waiter this wake-up set runs up to here first
+        batch, self.pending = self.pending, {}
+        try:
+            found = await db(rows_after_many, {cid: min(a for a, _ in reads) for cid, reads in batch.items()})
+        except BaseException as error:
+            for reads in batch.values():
+                for _, future in reads:
+                    if not future.done():
+                        future.set_exception(error if isinstance(error, Exception) else RuntimeError(error))
+            raise
+        for character_id, reads in batch.items():
+            for after, future in reads:
+                if not future.done():
+                    future.set_result([row for row in found.get(character_id, []) if row.id > after])
+
+
+_woken_reads: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, WokenReads] = weakref.WeakKeyDictionary()
+
+
+def woken_reads() -> WokenReads:
+    loop = asyncio.get_running_loop()
+    found = _woken_reads.get(loop)
+    if found is None:
+        found = _woken_reads[loop] = WokenReads()
+    return found
 
 
 def latest_id(character_id: int) -> int:
@@ -74,14 +134,20 @@ async def feed_stream(
     with hub().subscribe(character_id) as subscription:  # subscribed before the first read: no gap
         if after is None:
             after = await db(latest_id, character_id)
+        woken = False
         while True:
             subscription.clear()
-            rows = await db(rows_after, character_id, after)
+            # The first read and a full page's follow-up may be long (a resume); after a wake-up it is short.
+            rows = await (
+                woken_reads().rows_after(character_id, after) if woken else db(rows_after, character_id, after)
+            )
             for row in rows:
                 yield sse_event(row)
                 after = row.id
             if len(rows) == selectors.EVENT_PAGE:
+                woken = False
                 continue
+            woken = True
             if not await subscription.wait(keepalive):
                 if not await db(authorized):
                     yield 'event: end\ndata: {"reason": "signed out"}\n\n'

@@ -101,3 +101,36 @@ def test_a_long_poll_gives_up_at_its_deadline(tiny_world, settings):
     settings.MUDSITE_LIVE_POLL_MS = 0
     rows = async_to_sync(stream.feed_wait)(character=tiny_world.player, after=0, wait=0.01)
     assert rows == []
+
+
+@pytest.mark.django_db
+def test_rows_after_many_reads_each_waiter_after_its_own_id_and_caps_the_page(tiny_world):
+    cook = factories.CharacterFactory(world=tiny_world.world, room=tiny_world.hall, name="Cook")
+    alice_rows = [
+        Event.objects.create(recipient=tiny_world.player, kind="say", actor="X", text=str(n)) for n in range(4)
+    ]
+    cook_rows = [Event.objects.create(recipient=cook, kind="say", actor="X", text=str(n)) for n in range(2)]
+    found = stream.rows_after_many({tiny_world.player.id: alice_rows[0].id, cook.id: 0}, limit=2)
+    assert found == {tiny_world.player.id: alice_rows[1:3], cook.id: cook_rows}
+
+
+@pytest.mark.django_db
+def test_waiters_woken_together_share_one_read(tiny_world, monkeypatch):
+    cook = factories.CharacterFactory(world=tiny_world.world, room=tiny_world.hall, name="Cook")
+    first = Event.objects.create(recipient=tiny_world.player, kind="say", actor="X", text="old")
+    new = [Event.objects.create(recipient=who, kind="say", actor="X", text="new") for who in (tiny_world.player, cook)]
+    reads = []
+    real = stream.rows_after_many
+    monkeypatch.setattr(stream, "rows_after_many", lambda afters: reads.append(afters) or real(afters))
+
+    async def scenario():
+        reader = stream.WokenReads()
+        return await asyncio.gather(
+            reader.rows_after(tiny_world.player.id, first.id),
+            reader.rows_after(tiny_world.player.id, 0),
+            reader.rows_after(cook.id, 0),
+        )
+
+    again_alice, all_alice, cooks = async_to_sync(scenario)()
+    assert len(reads) == 1
+    assert (again_alice, all_alice, cooks) == ([new[0]], [first, new[0]], [new[1]])
