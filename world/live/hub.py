@@ -22,7 +22,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Max
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def closing_connection[T](fn: Callable[..., T]) -> Callable[..., T]:
         try:
             return fn(*args, **kwargs)
         finally:
-            if not connection.in_atomic_block:
+            if transaction.get_autocommit():  # public API; False inside any atomic block
                 connection.close()
 
     return run
