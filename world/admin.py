@@ -439,7 +439,7 @@ class MembershipInline(admin.TabularInline):
 class CharacterAdmin(WorldScopedAdmin):
     list_display = ("name", "world", "is_npc", "account", "room", "currency", "hunger", "thirst")
     list_filter = ("world", "is_npc", "is_dead")
-    search_fields = ("name", "description", "account__username")
+    search_fields = ("name", "description", "account__username", "world__slug")
     ordering = ("world__slug", "name")
     list_select_related = ("world", "account", "room")
     autocomplete_fields = ("account", "room", "home_bed", "equipped_weapon")
@@ -501,7 +501,7 @@ class ItemTemplateAdmin(WorldScopedAdmin):
 class ItemAdmin(WorldScopedAdmin):
     list_display = ("name", "world", "carry", "room", "character", "slot", "container", "owner")
     list_filter = ("world", "carry", "container_searched")
-    search_fields = ("name", "description", "template__key")
+    search_fields = ("name", "description", "template__key", "world__slug")
     ordering = ("world__slug", "name", "id")
     list_select_related = ("world", "room", "character", "container", "owner")
     autocomplete_fields = ("template", "owner", "faction", "room", "character", "container")
