@@ -267,6 +267,9 @@ class Converter:
             "items": self.items,
             **self.faction_rows(),
             "relationships": self.relationships(data.get("relationships") or {}),
+            # TinyMUD's missions hold live character and item ids of its own session; not carried over.
+            "missions": [],
+            "mission_objectives": [],
         }
 
     def room_exits(self, room_id: str, room: dict[str, Any]) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ from world.models import (
     FactionLink,
     Item,
     ItemTemplate,
+    Mission,
     Relationship,
     Room,
     SafetyLevel,
@@ -278,6 +279,7 @@ def world_empty(*, world: World) -> dict[str, int]:
     removed: dict[str, int] = {}
     # Order matters: characters hold their room with RESTRICT, so they go before rooms.
     for label, queryset in (
+        ("missions", Mission.objects.filter(world=world)),
         ("relationships", Relationship.objects.filter(world=world)),
         ("faction_links", FactionLink.objects.filter(faction_a__world=world)),
         ("factions", Faction.objects.filter(world=world)),
