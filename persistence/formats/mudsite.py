@@ -345,6 +345,31 @@ SECTION_SPECS: tuple[Section, ...] = (
             "room": "room__key",
         },
     ),
+    Section(
+        "missions",
+        w.Mission,
+        "world_id",
+        lambda: [F("uuid")],
+        {
+            **same("uuid", "title", "description", "status", "reward_currency", "reward_xp", "reward_items"),
+            **same("deadline", "rewarded", "created_at"),
+            "issuer": "issuer__name",
+            "assignee": "assignee__name",
+        },
+    ),
+    Section(
+        "mission_objectives",
+        w.MissionObjective,
+        "mission__world_id",
+        lambda: [F("mission__uuid"), F("position")],
+        {
+            **same("position", "kind", "description", "target_count", "current_count", "completed"),
+            "mission": "mission__uuid",
+            "target_character": "target_character__name",
+            "target_template": "target_template__key",
+            "target_room": "target_room__key",
+        },
+    ),
 )
 
 WORLD_FIELDS = {
@@ -364,8 +389,8 @@ def world_row(world_id: int) -> dict[str, Any]:
 
 # Columns whose Python values are not JSON types: uuids and date-times become their text form
 # here, so the schema checks exactly what is written.
-UUID_KEYS = frozenset({"uuid", "home_bed", "equipped_weapon", "container"})
-DATETIME_KEYS = frozenset({"created_at", "updated_at", "joined_at"})
+UUID_KEYS = frozenset({"uuid", "home_bed", "equipped_weapon", "container", "mission"})
+DATETIME_KEYS = frozenset({"created_at", "updated_at", "joined_at", "deadline"})
 
 
 def as_json_types(names: tuple[str, ...]) -> Callable[[tuple[Any, ...]], dict[str, Any]]:

@@ -242,6 +242,40 @@ DEFS: dict[str, Any] = {
 }
 
 # Document key → row definition, in file order.
+DEFS["mission"] = row(
+    "A mission (TinyMUD §2.13), by uuid. issuer and assignee are character names (issuer null: staff).",
+    {
+        "uuid": UUID,
+        "title": NAME,
+        "description": TEXT,
+        "issuer": nullable(NAME),
+        "assignee": nullable(NAME),
+        "status": {"enum": ["pending", "active", "completed", "failed", "expired"]},
+        "reward_currency": UINT,
+        "reward_xp": UINT,
+        "reward_items": {"type": "array", "items": STR, "description": "Item template keys."},
+        "deadline": nullable(DATETIME),
+        "rewarded": BOOL,
+        "created_at": DATETIME,
+    },
+)
+DEFS["mission_objective"] = row(
+    "One objective of a mission (by mission uuid and position): kill a character, obtain an item of a "
+    "template, visit a room.",
+    {
+        "mission": UUID,
+        "position": UINT,
+        "kind": {"enum": ["kill", "obtain", "visit"]},
+        "description": STR,
+        "target_character": nullable(NAME),
+        "target_template": nullable(KEY),
+        "target_room": nullable(KEY),
+        "target_count": {"type": "integer", "minimum": 1},
+        "current_count": UINT,
+        "completed": BOOL,
+    },
+)
+
 SECTIONS: dict[str, str] = {
     "rooms": "room",
     "exits": "exit",
@@ -257,6 +291,8 @@ SECTIONS: dict[str, str] = {
     # -- world clock (issue 14) --
     "world_clock": "world_clock",
     "daily_duties": "daily_duty",
+    "missions": "mission",
+    "mission_objectives": "mission_objective",
 }
 
 

@@ -270,6 +270,9 @@ class Converter:
             # TinyMUD's clock settings were constants (mudsite's defaults) and it kept no duty records.
             "world_clock": [],
             "daily_duties": [],
+            # TinyMUD's missions hold live character and item ids of its own session; not carried over.
+            "missions": [],
+            "mission_objectives": [],
         }
 
     def room_exits(self, room_id: str, room: dict[str, Any]) -> list[dict[str, Any]]:

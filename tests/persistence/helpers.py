@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.contrib.auth import get_user_model
 
 from persistence.exporter import export_world
@@ -169,7 +171,33 @@ def build_rich_world(slug: str = "rich") -> w.World:
         amount=3, room=w.Room.objects.filter(world=world).order_by("key").first(), issued_tick=24,
         deadline_tick=48, status="failed",
     )  # fmt: skip
+    _rich_missions(world, alice=alice, bob=bob, sword=sword_t, yard=yard)
     return world
+
+
+def _rich_missions(world: w.World, *, alice, bob, sword, yard) -> None:
+    """Mission state is in the world file: one half done with every objective kind, one from staff."""
+    when = datetime(2031, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)
+    quest = w.Mission.objects.create(
+        world=world,
+        title="The long road",
+        description="Go, fetch, fight.",
+        issuer=bob,
+        assignee=alice,
+        status="active",
+        reward_currency=30,
+        reward_xp=100,
+        reward_items=[sword.key],
+        deadline=when,
+        rewarded=True,
+        created_at=when,
+    )
+    w.MissionObjective.objects.create(mission=quest, position=0, kind="visit", description="See the yard",
+                                      target_room=yard, completed=True, current_count=1)  # fmt: skip
+    w.MissionObjective.objects.create(mission=quest, position=1, kind="obtain", target_template=sword,
+                                      target_count=3, current_count=2)  # fmt: skip
+    w.MissionObjective.objects.create(mission=quest, position=2, kind="kill", target_character=bob)
+    w.Mission.objects.create(world=world, title="Staff errand", status="pending", created_at=when)
 
 
 def current_file_bytes(world: w.World) -> bytes:

@@ -23,6 +23,7 @@ from world.models import (
     FactionLink,
     Item,
     ItemTemplate,
+    Mission,
     Relationship,
     Room,
     SafetyLevel,
@@ -280,6 +281,7 @@ def world_empty(*, world: World) -> dict[str, int]:
     removed: dict[str, int] = {}
     # Order matters: characters hold their room with RESTRICT, so they go before rooms.
     for label, queryset in (
+        ("missions", Mission.objects.filter(world=world)),
         ("relationships", Relationship.objects.filter(world=world)),
         ("daily_duties", DailyDuty.objects.filter(world=world)),
         ("world_clock", WorldClock.objects.filter(world=world)),
