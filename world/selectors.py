@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from world.exceptions import Conflict, Forbidden, NotFound
+from world.exceptions import Conflict, Forbidden, NotFound, Unauthenticated
 from world.fuzzy import fuzzy_matches, fuzzy_resolve
 from world.models import (
     NEED_FIELDS,
@@ -24,6 +25,7 @@ from world.models import (
     Room,
     Violence,
     World,
+    WorldKick,
 )
 from world.simulation.gametime import game_time, room_is_external
 
@@ -46,17 +48,32 @@ def account_characters(user_id: int) -> list[dict[str, str]]:
     return [{"world": c.world.slug, "name": c.name} for c in characters]
 
 
-def play_character_get(*, user: AbstractBaseUser | AnonymousUser, world_slug: str) -> Character:
-    """The caller's character in this world (one query): 404 for an unknown world, 403 before joining."""
+def play_character_get(
+    *, user: AbstractBaseUser | AnonymousUser, world_slug: str, authenticated_at: datetime | None = None
+) -> Character:
+    """The caller's character in this world (one query): 404 for an unknown world, 403 before joining,
+    401 when a builder kicked the account from this world after these credentials were issued
+    (`authenticated_at`; None counts as before any kick)."""
     if not SLUG_PATTERN.match(world_slug):
         world_get(slug=world_slug)
+    kicked_at = WorldKick.objects.filter(world=OuterRef("world"), user=OuterRef("account")).values("kicked_at")[:1]
     character = (
-        Character.objects.select_related("world", "room").filter(world__slug=world_slug, account_id=user.pk).first()
+        Character.objects.select_related("world", "room")
+        .annotate(kicked_at=Subquery(kicked_at))
+        .filter(world__slug=world_slug, account_id=user.pk)
+        .first()
     )
     if character is None:
         world_get(slug=world_slug)
         raise Forbidden(
             "You have no character in this world; join it first.", code="not_joined", details={"world": world_slug}
+        )
+    kicked = getattr(character, "kicked_at", None)
+    if kicked is not None and (authenticated_at is None or authenticated_at <= kicked):
+        raise Unauthenticated(
+            "You were kicked from this world; log in again to come back.",
+            code="kicked",
+            details={"world": world_slug},
         )
     return character
 

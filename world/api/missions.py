@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from accounts.api.security import authenticated
+from accounts.api.security import authenticated, authenticated_since
 from world import selectors
 from world.api.building.common import builder_world
 from world.exceptions import Invalid
@@ -43,7 +43,11 @@ MISSION_ID = Path(..., min_length=4, max_length=36, description="The mission's u
 
 
 def me_in(request: HttpRequest, world: str) -> Character:
-    return selectors.play_character_get(user=request.auth, world_slug=world)  # type: ignore[attr-defined]
+    return selectors.play_character_get(
+        user=request.auth,  # type: ignore[attr-defined]
+        world_slug=world,
+        authenticated_at=authenticated_since(request),
+    )
 
 
 def summary_line(m: dict[str, Any]) -> str:

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema, Status
 from pydantic import Field
 
-from accounts.api.security import authenticated
+from accounts.api.security import authenticated, authenticated_since
 from world import selectors
 from world.games.models import OfferStatus
 from world.games.selectors import offer_get, offer_list, offer_out
@@ -31,7 +31,11 @@ MESSAGES = {
 
 
 def me_in(request: HttpRequest, world: str) -> Character:
-    return selectors.play_character_get(user=request.auth, world_slug=world)  # type: ignore[attr-defined]
+    return selectors.play_character_get(
+        user=request.auth,  # type: ignore[attr-defined]
+        world_slug=world,
+        authenticated_at=authenticated_since(request),
+    )
 
 
 def result(character: Character, offer_id: int) -> dict[str, Any]:

@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.services.tokens import token_revoke_all
 from persistence import facade
 from world.exceptions import Conflict, Forbidden, Invalid, NotFound
 from world.models import (
@@ -26,6 +24,7 @@ from world.models import (
     Room,
     SafetyLevel,
     World,
+    WorldKick,
 )
 from world.selectors import character_resolve
 from world.services.conflicts import conflict_on_integrity_error
@@ -212,21 +211,6 @@ def character_bring(*, world: World, actor: Any, name: str) -> Character:
     return character_teleport(world=world, character=character, room=mine.room)
 
 
-def sessions_delete_for_user(*, user: Any) -> int:
-    """Log `user` out of every browser session.
-
-    Django's database sessions are not indexed by user, so this decodes each live session: O(sessions),
-    acceptable for an admin action that is rare by nature.
-    """
-    doomed = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk)
-    ]
-    Session.objects.filter(pk__in=doomed).delete()
-    return len(doomed)
-
-
 @dataclass
 class KickResult:
     character: Character
@@ -236,7 +220,9 @@ class KickResult:
 
 @transaction.atomic
 def player_kick(*, world: World, actor: Any, name: str) -> KickResult:
-    """TinyMUD's /kick: the player's tokens are revoked and their sessions ended, so every client drops."""
+    """TinyMUD's /kick, for one world: every token and browser session the player holds stops acting in
+    this world (a fresh login lets them back in); their other worlds are untouched. Nothing is revoked,
+    since tokens and sessions are account-wide: `tokens_revoked` and `sessions_ended` stay 0."""
     character = character_resolve(world=world, query=name, npc=False)
     account = character.account
     if account is None:  # pragma: no cover - guarded by the npc/account constraint
@@ -245,11 +231,8 @@ def player_kick(*, world: World, actor: Any, name: str) -> KickResult:
         raise Invalid("You cannot kick yourself.")
     if account.is_staff and not getattr(actor, "is_staff", False):
         raise Forbidden("Only staff may kick staff.")
-    return KickResult(
-        character=character,
-        tokens_revoked=token_revoke_all(user=account),
-        sessions_ended=sessions_delete_for_user(user=account),
-    )
+    WorldKick.objects.update_or_create(world=world, user=account, defaults={"kicked_at": timezone.now()})
+    return KickResult(character=character, tokens_revoked=0, sessions_ended=0)
 
 
 @dataclass
