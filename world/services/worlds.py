@@ -28,6 +28,7 @@ from world.models import (
 )
 from world.selectors import character_resolve
 from world.services.conflicts import conflict_on_integrity_error
+from world.services.events import relocation_announce
 
 TIME_DESCRIPTION_MAX = 500
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,64}$")
@@ -186,11 +187,22 @@ def builder_demote(*, world: World, username: str) -> Any:
 
 
 @transaction.atomic
-def character_teleport(*, world: World, character: Character, room: Room) -> Character:
+def character_teleport(
+    *, world: World, character: Character, room: Room, own_text: str | None = None, reason: str = "teleport"
+) -> Character:
+    """Move `character` to `room`; the witnesses in both rooms and the character see it happen."""
     if room.world_id != world.pk or character.world_id != world.pk:
         raise Invalid("The character and the room must belong to this world.")
+    origin = character.room
     character.room = room
     character.save(update_fields=["room"])
+    relocation_announce(
+        characters=[character],
+        origin=origin,
+        destination=room,
+        own_text=own_text or f"In a flash of light you are taken to {room.display_name}.",
+        reason=reason,
+    )
     return character
 
 
@@ -208,7 +220,13 @@ def character_bring(*, world: World, actor: Any, name: str) -> Character:
             details={"world": world.slug},
         )
     character = character_resolve(world=world, query=name)
-    return character_teleport(world=world, character=character, room=mine.room)
+    return character_teleport(
+        world=world,
+        character=character,
+        room=mine.room,
+        own_text=f"{mine.name} brings you to {mine.room.display_name} in a flash of light.",
+        reason="bring",
+    )
 
 
 @dataclass
