@@ -161,6 +161,8 @@ MUDSITE_REGISTER_WINDOW = env_int("MUDSITE_REGISTER_WINDOW", 3600)
 # Bearer tokens: lifetime, counted from the last use ("sliding") or from the login ("fixed").
 MUDSITE_TOKEN_LIFETIME_SECONDS = env_int("MUDSITE_TOKEN_LIFETIME_SECONDS", 30 * 24 * 3600)
 MUDSITE_TOKEN_EXPIRY = os.environ.get("MUDSITE_TOKEN_EXPIRY", "sliding")
+# `look` lists a player as online when one of their tokens was used this recently, else asleep.
+MUDSITE_PRESENCE_SECONDS = env_int("MUDSITE_PRESENCE_SECONDS", 300)
 MUDSITE_TOKEN_TOUCH_SECONDS = env_int("MUDSITE_TOKEN_TOUCH_SECONDS", 60)  # last_used_at written at most this often
 # Password reset codes (Django's PasswordResetTokenGenerator) and the mail that carries them.
 PASSWORD_RESET_TIMEOUT = env_int("DJANGO_PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600)

@@ -67,6 +67,7 @@ TRANSIENT_MODELS: frozenset[str] = frozenset(
         "world.Offer",
         "world.OfferItem",
         "world.Violence",
+        "world.WorldKick",
     }
 )
 

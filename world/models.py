@@ -645,6 +645,21 @@ class InteractionSession(models.Model):
         return f"{self.character_id} → {self.target_name}"
 
 
+class WorldKick(models.Model):
+    """A builder's kick of an account from one world: credentials issued before `kicked_at` no longer act
+    there. Tokens are account-wide, so revoking them would have dropped the player from every world."""
+
+    world = models.ForeignKey(World, on_delete=models.CASCADE, related_name="kicks")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="world_kicks")
+    kicked_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["world", "user"], name="world_kick_once_per_world")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} kicked from {self.world_id} at {self.kicked_at}"
+
+
 # The world clock and the game systems keep their rows in their own modules; imported here so the
 # app registry sees them.
 from world.combat.models import Violence, ViolenceKind  # noqa: E402, F401

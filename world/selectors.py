@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
-from world.exceptions import Conflict, Forbidden, NotFound
+from accounts.models import ApiToken
+from world.exceptions import Conflict, Forbidden, NotFound, Unauthenticated
 from world.fuzzy import fuzzy_matches, fuzzy_resolve
 from world.games.selectors import character_game_flags
 from world.models import (
@@ -25,6 +29,7 @@ from world.models import (
     Room,
     Violence,
     World,
+    WorldKick,
 )
 from world.simulation.gametime import game_time, room_is_external
 
@@ -47,13 +52,19 @@ def account_characters(user_id: int) -> list[dict[str, str]]:
     return [{"world": c.world.slug, "name": c.name} for c in characters]
 
 
-def play_character_get(*, user: AbstractBaseUser | AnonymousUser, world_slug: str) -> Character:
-    """The caller's character in this world (one query): 404 for an unknown world, 403 before joining."""
+def play_character_get(
+    *, user: AbstractBaseUser | AnonymousUser, world_slug: str, authenticated_at: datetime | None = None
+) -> Character:
+    """The caller's character in this world (one query): 404 for an unknown world, 403 before joining,
+    401 when a builder kicked the account from this world after these credentials were issued
+    (`authenticated_at`; None counts as before any kick)."""
     if not SLUG_PATTERN.match(world_slug):
         world_get(slug=world_slug)
+    kicked_at = WorldKick.objects.filter(world=OuterRef("world"), user=OuterRef("account")).values("kicked_at")[:1]
     character = (
         Character.objects.select_related("world", "room")
         .annotate(**character_game_flags())
+        .annotate(kicked_at=Subquery(kicked_at))
         .filter(world__slug=world_slug, account_id=user.pk)
         .first()
     )
@@ -61,6 +72,13 @@ def play_character_get(*, user: AbstractBaseUser | AnonymousUser, world_slug: st
         world_get(slug=world_slug)
         raise Forbidden(
             "You have no character in this world; join it first.", code="not_joined", details={"world": world_slug}
+        )
+    kicked = getattr(character, "kicked_at", None)
+    if kicked is not None and (authenticated_at is None or authenticated_at <= kicked):
+        raise Unauthenticated(
+            "You were kicked from this world; log in again to come back.",
+            code="kicked",
+            details={"world": world_slug},
         )
     return character
 
@@ -116,6 +134,46 @@ def room_items(*, room: Room) -> list[Item]:
     return list(Item.objects.filter(room=room).select_related("owner").order_by("name", "id"))
 
 
+def presence_window() -> timedelta:
+    return timedelta(seconds=getattr(settings, "MUDSITE_PRESENCE_SECONDS", 300))
+
+
+# When a player's client last used one of its live tokens (tokens are touched at most once a minute, and
+# an open stream re-checks its token, so a connected client keeps this fresh).
+last_token_use = (
+    ApiToken.objects.filter(user=OuterRef("account"), revoked_at__isnull=True, last_used_at__isnull=False)
+    .order_by("-last_used_at")
+    .values("last_used_at")[:1]
+)
+
+
+def presence_marked(row: dict[str, Any]) -> dict[str, Any]:
+    """NPCs are always there; a player is online when their client was active within the presence
+    window, else asleep, as TinyMUD showed disconnected players."""
+    last_seen = row.pop("last_seen", None)
+    online = row["is_npc"] or (last_seen is not None and last_seen >= timezone.now() - presence_window())
+    return {**row, "online": online, "last_seen": None if row["is_npc"] else last_seen}
+
+
+def character_presence(character: Character) -> dict[str, Any]:
+    """`character_brief` with presence (one query for a player, none for an NPC)."""
+    last_seen = None
+    if character.account_id is not None:
+        last_seen = (
+            ApiToken.objects.filter(user_id=character.account_id, revoked_at__isnull=True, last_used_at__isnull=False)
+            .order_by("-last_used_at")
+            .values_list("last_used_at", flat=True)
+            .first()
+        )
+    return presence_marked({**character_brief(character), "last_seen": last_seen})
+
+
+def _presence_note(row: dict[str, Any]) -> str:
+    if row["is_npc"]:
+        return " (NPC)"
+    return "" if row["online"] else " (asleep)"
+
+
 def room_look(*, character: Character) -> dict[str, Any]:
     """The caller's room: one query per collection (exits, characters, items), whatever their sizes.
 
@@ -128,13 +186,15 @@ def room_look(*, character: Character) -> dict[str, Any]:
         .order_by("name", "id")
         .values("name", "kind", "is_locked", to_name=F("destination__name"), to_key=F("destination__key"))
     ]
-    characters = list(
-        Character.objects.filter(room=room)
+    characters = [
+        presence_marked(dict(row))
+        for row in Character.objects.filter(room=room)
         .exclude(pk=character.pk)
         .exclude(is_npc=True, is_dead=True)
+        .annotate(last_seen=Subquery(last_token_use))
         .order_by("is_npc", "name")
-        .values("name", "is_npc", "is_dead")
-    )
+        .values("name", "is_npc", "is_dead", "last_seen")
+    ]
     items = [
         {"name": name, "carry": carry, "tags": tags, "owner": owner}
         for name, carry, tags, owner in Item.objects.filter(room=room)
@@ -145,7 +205,7 @@ def room_look(*, character: Character) -> dict[str, Any]:
     if exits:
         lines.append("Exits: " + ", ".join(e["name"] for e in exits) + ".")
     if characters:
-        lines.append("Here: " + ", ".join(c["name"] + (" (NPC)" if c["is_npc"] else "") for c in characters) + ".")
+        lines.append("Here: " + ", ".join(c["name"] + _presence_note(c) for c in characters) + ".")
     if items:
         lines.append("Objects: " + ", ".join(i["name"] for i in items) + ".")
     world = character.world
@@ -214,7 +274,11 @@ def look_at(*, character: Character, target: str) -> dict[str, Any]:
 def _look_at_result(kind: str, found: Any) -> dict[str, Any]:
     if kind == "character":
         relationships = relationships_of(character=found)
-        detail = {**character_brief(found), "description": found.description, "relationships": relationships}
+        detail = {
+            **character_presence(found),
+            "description": found.description,
+            "relationships": relationships,
+        }
         labels = [f"{r['label']} of {r['name']}" for r in relationships["outgoing"]]
         message = found.description + (f"\n{found.name} is {', '.join(labels)}." if labels else "")
         return {"kind": kind, "name": found.name, "message": message, "character": detail}

@@ -6,9 +6,8 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja.params import functions as param_functions
-from ninja.security import SessionAuth
 
-from accounts.api.security import BearerToken
+from accounts.api.security import BearerToken, CsrfCheckedSession, authenticated_since
 from world import selectors
 from world.models import Character
 from world.schemas.common import ErrorOut
@@ -30,11 +29,13 @@ class _PlayerOfThePathsWorld:
     found here is kept on the request (`request.player`) for `me_in`, so the check costs no extra query.
     """
 
-    def authenticate(self, request: HttpRequest, credential: Any) -> Any | None:
-        user = super().authenticate(request, credential)  # type: ignore[misc]
+    def __call__(self, request: HttpRequest) -> Any | None:
+        user = super().__call__(request)  # type: ignore[misc]
         if user:
             world_slug = request.resolver_match.kwargs.get("world", "") if request.resolver_match else ""
-            request.player = selectors.play_character_get(user=user, world_slug=world_slug)  # type: ignore[attr-defined]
+            request.player = selectors.play_character_get(  # type: ignore[attr-defined]
+                user=user, world_slug=world_slug, authenticated_at=authenticated_since(request)
+            )
         return user
 
 
@@ -43,7 +44,7 @@ class PlayerBearerToken(_PlayerOfThePathsWorld, BearerToken):
     pass
 
 
-class PlayerSessionAuth(_PlayerOfThePathsWorld, SessionAuth):
+class PlayerSessionAuth(_PlayerOfThePathsWorld, CsrfCheckedSession):
     pass
 
 
@@ -56,4 +57,8 @@ def me_in(request: HttpRequest, world_slug: str) -> Character:
     player = getattr(request, "player", None)
     if player is not None and player.world.slug == world_slug:
         return player
-    return selectors.play_character_get(user=request.auth, world_slug=world_slug)  # type: ignore[attr-defined]
+    return selectors.play_character_get(
+        user=request.auth,  # type: ignore[attr-defined]
+        world_slug=world_slug,
+        authenticated_at=authenticated_since(request),
+    )

@@ -9,7 +9,7 @@ from django.http.response import HttpResponseBase
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from accounts.api.security import authenticated
+from accounts.api.security import authenticated, authenticated_since
 from world import selectors
 from world.api.contract import WorldSlug, error_responses, me_in
 from world.live import stream
@@ -62,7 +62,11 @@ def join(request: HttpRequest, world_slug: WorldSlug, payload: JoinIn) -> Status
         name=payload.name,
         description=payload.description,
     )
-    character = selectors.play_character_get(user=request.auth, world_slug=world_slug)  # type: ignore[attr-defined]
+    character = selectors.play_character_get(
+        user=request.auth,  # type: ignore[attr-defined]
+        world_slug=world_slug,
+        authenticated_at=authenticated_since(request),
+    )
     return Status(201, selectors.character_sheet(character=character))
 
 

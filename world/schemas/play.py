@@ -28,6 +28,8 @@ class CharacterBriefOut(Schema):
     name: str
     is_npc: bool
     is_dead: bool
+    online: bool = Field(description="NPCs always; players whose client was active in the last few minutes.")
+    last_seen: datetime | None = Field(None, description="When a player's client was last active (null for NPCs).")
 
 
 class PlayItemOut(Schema):

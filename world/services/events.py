@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from world.live import hub
-from world.models import Character, Event, EventKind
+from world.models import Character, Event, EventKind, Room
 
 # Advisory-lock class id for "event rows of world N" (the two-int key space of pg_advisory_xact_lock).
 EVENT_LOCK_CLASS = 0x6D756465
@@ -84,3 +84,37 @@ def events_prune(*, older_than: timedelta) -> int:
     """Delete feed rows older than `older_than` (the feed is transient; clients keep what they need)."""
     deleted, _ = Event.objects.filter(created_at__lt=timezone.now() - older_than).delete()
     return deleted
+
+
+def relocation_announce(
+    *, characters: list[Character], origin: Room | None, destination: Room, own_text: str, reason: str
+) -> None:
+    """Staff moved `characters` from `origin` to `destination` (teleport, bring, a forced room deletion):
+    TinyMUD's flash messages to the witnesses in both rooms, and to each moved player what happened."""
+    if not characters:
+        return
+    moved = {c.pk for c in characters}
+    rooms = [destination.pk] + ([origin.pk] if origin is not None else [])
+    watchers = players_in_rooms(room_ids=rooms)
+    events = EventBatch(world_id=destination.world_id)
+    data = {"reason": reason, "from": origin.key if origin else None, "to": destination.key}
+    for character in characters:
+        named = {**data, "character": character.name}
+        if origin is not None:
+            events.add(
+                recipients=[i for i in watchers.get(origin.pk, []) if i not in moved],
+                kind=EventKind.TELEPORT,
+                actor=character.name,
+                text=f"{character.name} vanishes in a flash of light.",
+                data=named,
+            )
+        events.add(
+            recipients=[i for i in watchers.get(destination.pk, []) if i not in moved],
+            kind=EventKind.TELEPORT,
+            actor=character.name,
+            text=f"{character.name} appears out of thin air.",
+            data=named,
+        )
+        if not character.is_npc:
+            events.add(recipients=[character.pk], kind=EventKind.TELEPORT, actor="", text=own_text, data=named)
+    events.write()

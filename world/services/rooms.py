@@ -10,6 +10,7 @@ from django.db import transaction
 from world.exceptions import Conflict, Invalid
 from world.models import Character, Exit, FactionRole, Room, World
 from world.services.conflicts import conflict_on_integrity_error
+from world.services.events import relocation_announce
 from world.validation import (
     KEY_MAX,
     key_chars,
@@ -176,6 +177,14 @@ def room_delete(*, room: Room, force: bool = False) -> RoomDeletion:
         character.room = fallback
         character.save(update_fields=["room"])
         result.moved_characters.append(character.name)
+    if occupants and fallback is not None:
+        relocation_announce(
+            characters=occupants,
+            origin=None,  # everyone in it moves together; nobody is left behind to see them go
+            destination=fallback,
+            own_text=f"{room.display_name} crumbles away around you; you find yourself in {fallback.display_name}.",
+            reason="room_deleted",
+        )
     doomed = Exit.objects.filter(world=world, source=room) | Exit.objects.filter(world=world, destination=room)
     result.removed_exits = [
         {"uuid": str(e.uuid), "name": e.name, "kind": e.kind, "source": e.source.key, "destination": e.destination.key}

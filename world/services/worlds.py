@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.services.tokens import token_revoke_all
 from persistence import facade
 from world.exceptions import Conflict, Forbidden, Invalid, NotFound
 from world.models import (
@@ -29,9 +27,11 @@ from world.models import (
     SafetyLevel,
     World,
     WorldClock,
+    WorldKick,
 )
 from world.selectors import character_resolve
 from world.services.conflicts import conflict_on_integrity_error
+from world.services.events import relocation_announce
 
 TIME_DESCRIPTION_MAX = 500
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,64}$")
@@ -201,11 +201,22 @@ def builder_demote(*, world: World, username: str) -> Any:
 
 
 @transaction.atomic
-def character_teleport(*, world: World, character: Character, room: Room) -> Character:
+def character_teleport(
+    *, world: World, character: Character, room: Room, own_text: str | None = None, reason: str = "teleport"
+) -> Character:
+    """Move `character` to `room`; the witnesses in both rooms and the character see it happen."""
     if room.world_id != world.pk or character.world_id != world.pk:
         raise Invalid("The character and the room must belong to this world.")
+    origin = character.room
     character.room = room
     character.save(update_fields=["room"])
+    relocation_announce(
+        characters=[character],
+        origin=origin,
+        destination=room,
+        own_text=own_text or f"In a flash of light you are taken to {room.display_name}.",
+        reason=reason,
+    )
     return character
 
 
@@ -223,22 +234,13 @@ def character_bring(*, world: World, actor: Any, name: str) -> Character:
             details={"world": world.slug},
         )
     character = character_resolve(world=world, query=name)
-    return character_teleport(world=world, character=character, room=mine.room)
-
-
-def sessions_delete_for_user(*, user: Any) -> int:
-    """Log `user` out of every browser session.
-
-    Django's database sessions are not indexed by user, so this decodes each live session: O(sessions),
-    acceptable for an admin action that is rare by nature.
-    """
-    doomed = [
-        session.pk
-        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk)
-    ]
-    Session.objects.filter(pk__in=doomed).delete()
-    return len(doomed)
+    return character_teleport(
+        world=world,
+        character=character,
+        room=mine.room,
+        own_text=f"{mine.name} brings you to {mine.room.display_name} in a flash of light.",
+        reason="bring",
+    )
 
 
 @dataclass
@@ -250,7 +252,9 @@ class KickResult:
 
 @transaction.atomic
 def player_kick(*, world: World, actor: Any, name: str) -> KickResult:
-    """TinyMUD's /kick: the player's tokens are revoked and their sessions ended, so every client drops."""
+    """TinyMUD's /kick, for one world: every token and browser session the player holds stops acting in
+    this world (a fresh login lets them back in); their other worlds are untouched. Nothing is revoked,
+    since tokens and sessions are account-wide: `tokens_revoked` and `sessions_ended` stay 0."""
     character = character_resolve(world=world, query=name, npc=False)
     account = character.account
     if account is None:  # pragma: no cover - guarded by the npc/account constraint
@@ -259,11 +263,8 @@ def player_kick(*, world: World, actor: Any, name: str) -> KickResult:
         raise Invalid("You cannot kick yourself.")
     if account.is_staff and not getattr(actor, "is_staff", False):
         raise Forbidden("Only staff may kick staff.")
-    return KickResult(
-        character=character,
-        tokens_revoked=token_revoke_all(user=account),
-        sessions_ended=sessions_delete_for_user(user=account),
-    )
+    WorldKick.objects.update_or_create(world=world, user=account, defaults={"kicked_at": timezone.now()})
+    return KickResult(character=character, tokens_revoked=0, sessions_ended=0)
 
 
 @dataclass

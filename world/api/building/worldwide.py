@@ -145,7 +145,8 @@ def bring(request: HttpRequest, world_slug: WorldSlug, payload: BringIn) -> dict
 
 @router.post("/kick", response={200: KickOut, **ERRORS}, summary="Kick a player")
 def kick(request: HttpRequest, world_slug: WorldSlug, payload: KickIn) -> dict[str, Any]:
-    """TinyMUD's /kick: every token of the player is revoked and every browser session ended."""
+    """TinyMUD's /kick, for this world only: the player's current logins stop acting here (401 `kicked`) until
+    they log in again; their other worlds are untouched."""
     world = builder_world(request, world_slug)
     result = world_services.player_kick(world=world, actor=request.user, name=payload.player)
     return {
