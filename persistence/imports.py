@@ -20,6 +20,7 @@ import orjson
 import zstandard
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.tasks import task
 from django.utils import timezone
 
 from persistence import conf, files
@@ -183,8 +184,6 @@ def import_queue(record: WorldImport, *, replace: bool) -> None:
             WorldImport.objects.filter(pk=record.pk).update(status=ImportStatus.QUEUED, replace=replace)
     except IntegrityError:
         raise ImportRefused(f"an import of {record.slug!r} is already queued or running") from None
-    from persistence.tasks import run_world_import
-
     transaction.on_commit(lambda: run_world_import.enqueue(record.pk))
 
 
@@ -231,3 +230,9 @@ def import_progress(record: WorldImport) -> str:
         return progress_path(record.staged_path).read_text()[:200]
     except OSError:
         return "starting"
+
+
+@task()
+def run_world_import(import_id: int) -> str:
+    """The task `manage.py db_worker` runs for a queued import."""
+    return import_run(import_id).status
