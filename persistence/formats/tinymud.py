@@ -21,7 +21,6 @@ from persistence.formats.schema import FORMAT_NAME, FORMAT_VERSION
 from world.sheet import MATRIX_AXES, Sheet, sheet_errors
 
 SUPPORTED_VERSIONS = range(0, 5)
-UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 NAMESPACE = uuid.UUID("6d756473-6974-6500-8000-74696e796d75")  # stable uuids for rows that had none
 SAFETY_LEVELS = {"G", "PG-13", "R", "OFF"}
 HAND_SLOTS, SMALL_SLOTS, LARGE_SLOTS = (0, 1), (2, 3, 4, 5), (6, 7)
@@ -45,10 +44,10 @@ def looks_like_tinymud(data: bytes) -> bool:
     )
 
 
-def stable_uuid(value: Any, *parts: str) -> str:
-    if isinstance(value, str) and UUID_RE.match(value.lower()):
-        return value.lower()
-    return str(uuid.uuid5(NAMESPACE, ":".join(parts)))
+def stable_uuid(slug: str, kind: str, *parts: Any) -> str:
+    """A uuid of (target slug, kind, TinyMUD id or name): the same file under the same slug gets the same
+    uuids again, and no two slugs ever share one (TinyMUD's own uuids are only an input, never kept)."""
+    return str(uuid.uuid5(NAMESPACE, "\x1f".join([slug, kind, *(str(p) for p in parts)])))
 
 
 def as_int(value: Any, default: int | None = None, low: int | None = None, high: int | None = None) -> int | None:
@@ -100,6 +99,7 @@ class Converter:
         self.faction_names: dict[str, str] = {}
         self.items: list[dict[str, Any]] = []
         self.item_uuids: set[str] = set()
+        self.new_item_uuids: dict[str, str] = {}  # TinyMUD object uuid → the item's uuid here
         self.characters: list[dict[str, Any]] = []
         self._factions: list[tuple[str, dict[str, Any]]] = []
 
@@ -113,10 +113,12 @@ class Converter:
         tags = obj.get("object_tag", obj.get("object_tags", obj.get("tags", ["small"])))
         tags = {str(t) for t in (tags if isinstance(tags, list | set | tuple) else [tags])}
         carry = "fixed" if tags & {"Immovable", "Travel Point"} else "large" if "large" in tags else "small"
-        item_uuid = stable_uuid(obj.get("uuid"), "item", where)
+        item_uuid = stable_uuid(self.slug, "item", where)
         while item_uuid in self.item_uuids:
-            item_uuid = str(uuid.uuid5(NAMESPACE, f"dup:{item_uuid}:{where}"))
+            item_uuid = stable_uuid(self.slug, "item-duplicate", item_uuid, where)
         self.item_uuids.add(item_uuid)
+        if obj.get("uuid") is not None:
+            self.new_item_uuids.setdefault(str(obj["uuid"]), item_uuid)
 
         def names(recipe: Any) -> list[str]:
             if recipe is None:
@@ -210,7 +212,7 @@ class Converter:
                     "tags": [str(t) for t in room.get("tags") or []],
                     "faction": self.faction_names.get(str(room.get("faction_id"))),
                     "owner": None,
-                    "uuid": stable_uuid(room.get("uuid"), "room", str(room_id)),
+                    "uuid": stable_uuid(self.slug, "room", room_id),
                 }
             )
             exits += self.room_exits(str(room_id), room)
@@ -230,8 +232,8 @@ class Converter:
         item_uuids = {i["uuid"] for i in self.items}
         for character in characters:
             for ref in ("home_bed", "equipped_weapon"):
-                if character[ref] not in item_uuids:
-                    character[ref] = None
+                new_uuid = self.new_item_uuids.get(str(character[ref]))
+                character[ref] = new_uuid if new_uuid in item_uuids else None
         start = self.room_keys.get(str(data.get("start_room_id")))
         times = data.get("time_descriptions") or {}
         world: dict[str, Any] = {
@@ -281,7 +283,7 @@ class Converter:
         exits = []
         locks = room.get("door_locks") or {}
 
-        def add(name: str, target: Any, kind: str, exit_uuid: Any) -> None:
+        def add(name: str, target: Any, kind: str) -> None:
             destination = self.room_keys.get(str(target))
             if destination is None:
                 return
@@ -296,7 +298,7 @@ class Converter:
             ]
             exits.append(
                 {
-                    "uuid": stable_uuid(exit_uuid, "exit", room_id, name),
+                    "uuid": stable_uuid(self.slug, "exit", room_id, name),
                     "source": source,
                     "destination": destination,
                     "name": names(str(name)[:128] or "door"),
@@ -310,17 +312,17 @@ class Converter:
         door_ids = room.get("door_ids") or {}
         door_object_uuids = set(door_ids.values())
         for name, target in (room.get("doors") or {}).items():
-            add(name, target, "door", door_ids.get(name))
+            add(name, target, "door")
         if room.get("stairs_up_to"):
-            add("stairs up", room["stairs_up_to"], "stairs_up", room.get("stairs_up_id"))
+            add("stairs up", room["stairs_up_to"], "stairs_up")
         if room.get("stairs_down_to"):
-            add("stairs down", room["stairs_down_to"], "stairs_down", room.get("stairs_down_id"))
+            add("stairs down", room["stairs_down_to"], "stairs_down")
         stairs = {room.get("stairs_up_id"), room.get("stairs_down_id")}
         for object_uuid, obj in (room.get("objects") or {}).items():
             if not isinstance(obj, dict) or object_uuid in door_object_uuids or object_uuid in stairs:
                 continue
             if "Travel Point" in (obj.get("object_tag") or []) and obj.get("link_target_room_id"):
-                add(str(obj.get("display_name") or "portal"), obj["link_target_room_id"], "portal", object_uuid)
+                add(str(obj.get("display_name") or "portal"), obj["link_target_room_id"], "portal")
         return exits
 
     def people(self, data: dict[str, Any], rooms: dict[str, Any]) -> None:
@@ -396,7 +398,7 @@ class Converter:
             "morale": as_int(sheet.get("morale"), 50, 0, 100),
             "is_dead": bool(sheet.get("is_dead")),
             "sheet": self.sheet(sheet),
-            "uuid": stable_uuid(None, "character", where),
+            "uuid": stable_uuid(self.slug, "character", where),
             "created_at": self.now,
         }
         inventory = (sheet.get("inventory") or {}).get("slots") if isinstance(sheet.get("inventory"), dict) else None
@@ -488,7 +490,7 @@ class Converter:
                     "description": str(f.get("description") or ""),
                     "leader": self.entity_names.get(str(f.get("leader_player_id"))),
                     "leadership_threshold": as_int(f.get("leadership_threshold"), 5, 0, 32767),
-                    "uuid": stable_uuid(f.get("faction_id"), "faction", name),
+                    "uuid": stable_uuid(self.slug, "faction", name),
                     "created_at": created_at,
                 }
             )

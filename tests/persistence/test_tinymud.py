@@ -209,3 +209,39 @@ def test_newer_tinymud_versions_are_refused_clearly(db, tmp_path):
     with pytest.raises(CommandError, match="world_version 9 is not supported"):
         import_file(tmp_path, {**V4, "world_version": 9})
     assert not w.World.objects.exists()
+
+
+def world_uuids(world) -> set[str]:
+    rows = [w.Room, w.Exit, w.Character, w.Item]
+    return {str(u) for model in rows for u in model.objects.filter(world=world).values_list("uuid", flat=True)}
+
+
+def test_two_tinymud_files_sharing_npc_names_both_import(db, tmp_path):
+    import_file(tmp_path, V4, "--slug", "keep")
+    other = {
+        **V0,
+        "npc_sheets": {"Bob": {}},
+        "rooms": {**V0["rooms"], "start": {**V0["rooms"]["start"], "npcs": ["Bob"]}},
+    }
+    import_file(tmp_path, other, "--slug", "other-keep")
+    bobs = w.Character.objects.filter(name="Bob")
+    assert bobs.count() == 2 and len({b.uuid for b in bobs}) == 2
+
+
+def test_the_same_tinymud_file_imports_under_two_slugs_with_new_uuids(db, tmp_path):
+    import_file(tmp_path, V4, "--slug", "first")
+    import_file(tmp_path, V4, "--slug", "second")
+    first, second = (world_uuids(w.World.objects.get(slug=s)) for s in ("first", "second"))
+    assert first and second and not first & second
+    assert HALL not in second  # --slug gives new uuids, as docs/world-format.md promises
+
+
+def test_tinymud_uuids_are_deterministic_for_the_same_file_and_slug():
+    from persistence.formats.tinymud import convert
+
+    def uuids(document):
+        return [row["uuid"] for section in ("rooms", "exits", "characters", "items") for row in document[section]]
+
+    data = orjson.dumps(V4)
+    assert uuids(convert(data, slug="keep")) == uuids(convert(data, slug="keep"))
+    assert not set(uuids(convert(data, slug="keep"))) & set(uuids(convert(data, slug="copy")))
