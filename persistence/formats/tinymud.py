@@ -25,6 +25,7 @@ NAMESPACE = uuid.UUID("6d756473-6974-6500-8000-74696e796d75")  # stable uuids fo
 SAFETY_LEVELS = {"G", "PG-13", "R", "OFF"}
 HAND_SLOTS, SMALL_SLOTS, LARGE_SLOTS = (0, 1), (2, 3, 4, 5), (6, 7)
 SHEET_KEYS = set(Sheet.model_fields)
+NUTRITION_FIELDS = {"Edible": "satiation_value", "Drinkable": "hydration_value"}
 
 
 class TinyMudError(ValueError):
@@ -102,6 +103,7 @@ class Converter:
         self.new_item_uuids: dict[str, str] = {}  # TinyMUD object uuid → the item's uuid here
         self.characters: list[dict[str, Any]] = []
         self._factions: list[tuple[str, dict[str, Any]]] = []
+        self.notes: list[str] = []  # what the conversion changed or dropped, for the import summary
 
     # -- items ------------------------------------------------------------------------------------
 
@@ -112,7 +114,10 @@ class Converter:
             return None
         tags = obj.get("object_tag", obj.get("object_tags", obj.get("tags", ["small"])))
         tags = {str(t) for t in (tags if isinstance(tags, list | set | tuple) else [tags])}
-        carry = "fixed" if tags & {"Immovable", "Travel Point"} else "large" if "large" in tags else "small"
+        tags = self.nutrition_tags(tags, obj, where)
+        # TinyMUD's Pick Up needs a `small` or `large` tag: anything without one was never carried.
+        movable = not tags & {"Immovable", "Travel Point"}
+        carry = "large" if movable and "large" in tags else "small" if movable and "small" in tags else "fixed"
         item_uuid = stable_uuid(self.slug, "item", where)
         while item_uuid in self.item_uuids:
             item_uuid = stable_uuid(self.slug, "item-duplicate", item_uuid, where)
@@ -164,6 +169,26 @@ class Converter:
         for slot, content in enumerate(list(obj.get("container_large_slots") or [])[:2]):
             self.contained(row, content, slot + 2, "large", where)
         return row
+
+    def nutrition_tags(self, tags: set[str], obj: dict[str, Any], where: str) -> set[str]:
+        """`Edible: N` / `Drinkable: N` as mudsite's rules want them. A bare or non-numeric tag takes its
+        number from TinyMUD's legacy `satiation_value` / `hydration_value`, else it is dropped: in TinyMUD it
+        meant no nutrition and no Eat/Drink action, which is what having no tag means here."""
+        result = set()
+        for tag in tags:
+            kind, _, amount = tag.partition(":")
+            if kind.strip() not in NUTRITION_FIELDS:
+                result.add(tag)
+                continue
+            kind = kind.strip()
+            number = as_int(amount.strip()) if re.fullmatch(r"\s*\d+\s*", amount) else None
+            if number is None:
+                number = as_int(obj.get(NUTRITION_FIELDS[kind]), None, 0)
+            if number is None:
+                self.notes.append(f"{where}: dropped '{tag}' (no number: TinyMUD gave it no nutrition or action)")
+            else:
+                result.add(f"{kind}: {number}")
+        return result
 
     def contained(self, container: dict[str, Any], obj: Any, slot: int, size: str, where: str) -> None:
         if obj is None:

@@ -245,3 +245,37 @@ def test_tinymud_uuids_are_deterministic_for_the_same_file_and_slug():
     data = orjson.dumps(V4)
     assert uuids(convert(data, slug="keep")) == uuids(convert(data, slug="keep"))
     assert not set(uuids(convert(data, slug="keep"))) & set(uuids(convert(data, slug="copy")))
+
+
+LOOSE = "99999999-9999-4999-8999-999999999999"
+
+
+def with_hall_objects(**objects):
+    hall = V4["rooms"]["Great Hall"]
+    return {**V4, "rooms": {**V4["rooms"], "Great Hall": {**hall, "objects": {**hall["objects"], **objects}}}}
+
+
+def test_tinymud_objects_without_a_size_tag_stay_uncarriable(db, tmp_path):
+    data = with_hall_objects(
+        **{LOOSE: {"uuid": LOOSE, "display_name": "anvil", "object_tag": ["heavy"]}},
+        untagged={"display_name": "pebble"},  # no tag list at all: TinyMUD's default tags are {"small"}
+    )
+    import_file(tmp_path, data, "--slug", "keep")
+    carry = dict(w.Item.objects.filter(world__slug="keep").values_list("name", "carry"))
+    assert carry["anvil"] == carry["bed"] == carry["chest"] == "fixed"
+    assert carry["pebble"] == carry["coin"] == "small"
+    assert carry["sword"] == "large"
+
+
+def test_tinymud_nutrition_tags_are_normalised(db, tmp_path):
+    data = with_hall_objects(
+        loaf={"display_name": "loaf", "object_tag": ["small", "Edible"], "satiation_value": 12},
+        crumb={"display_name": "crumb", "object_tag": ["small", "Edible"]},
+        flask={"display_name": "flask", "object_tag": ["small", "Drinkable:7 "]},
+        puddle={"display_name": "puddle", "object_tag": ["Drinkable: lots"]},
+    )
+    import_file(tmp_path, data, "--slug", "keep")
+    tags = dict(w.Item.objects.filter(world__slug="keep").values_list("name", "tags"))
+    assert tags["loaf"] == ["Edible: 12"]  # TinyMUD's legacy field gives the bare tag its number
+    assert tags["crumb"] == [] and tags["puddle"] == []  # bare: no nutrition and no action in TinyMUD
+    assert tags["flask"] == ["Drinkable: 7"]
