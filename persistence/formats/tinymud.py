@@ -103,6 +103,7 @@ class Converter:
         self.new_item_uuids: dict[str, str] = {}  # TinyMUD object uuid → the item's uuid here
         self.characters: list[dict[str, Any]] = []
         self._factions: list[tuple[str, dict[str, Any]]] = []
+        self.recipe_objects: dict[str, dict[str, Any]] = {}  # casefolded name → TinyMUD's embedded object
         self.notes: list[str] = []  # what the conversion changed or dropped, for the import summary
 
     # -- items ------------------------------------------------------------------------------------
@@ -129,9 +130,12 @@ class Converter:
             if recipe is None:
                 return []
             recipe = recipe if isinstance(recipe, list) else [recipe]
-            return [
-                str(r.get("display_name") or r.get("name") or "") if isinstance(r, dict) else str(r) for r in recipe
-            ]
+            result = []
+            for r in recipe:
+                name = str(r.get("display_name") or r.get("name") or "") if isinstance(r, dict) else str(r)
+                self.recipe_objects.setdefault(name.casefold(), r if isinstance(r, dict) else {"display_name": name})
+                result.append(name)
+            return result
 
         hint = obj.get("loot_location_hint")
         row = {
@@ -290,7 +294,7 @@ class Converter:
             "rooms": rooms,
             "exits": exits,
             "characters": characters,
-            "item_templates": self.templates(data.get("object_templates") or {}),
+            "item_templates": self.recipe_templates(self.templates(data.get("object_templates") or {})),
             "items": self.items,
             **self.faction_rows(),
             "relationships": self.relationships(data.get("relationships") or {}),
@@ -445,6 +449,9 @@ class Converter:
                 )
                 if not fits:  # TinyMUD allowed it; mudsite's constraints do not: drop it where they stand
                     item.update(character=None, slot=None)
+                    self.notes.append(
+                        f"{character['name']} held '{item['name']}' ({item['carry']}) in slot {slot}: put down"
+                    )
                     self.place_beside(item, {"room": character["room"], "character": None, "container": None})
 
     def sheet(self, sheet: dict[str, Any]) -> dict[str, Any]:
@@ -472,6 +479,42 @@ class Converter:
             fields = {k: row[k] for k in row if k not in _ITEM_ONLY}
             rows.append({"key": keys(key_text(key, "template")), **fields})
         return rows
+
+    def recipe_templates(self, templates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """TinyMUD's recipes embed whole objects matched by display name; mudsite's name templates (components
+        by name, outputs by key). A recipe object no template matches becomes a template of its own."""
+        by_name = {t["name"].casefold(): t for t in templates}
+        by_key = {t["key"].casefold(): t for t in templates}
+        keys = Unique("_")
+        keys.seen |= set(by_key)
+
+        def template_for(name: str) -> dict[str, Any]:
+            found = by_name.get(name.casefold()) or by_key.get(name.casefold())
+            if found is not None:
+                return found
+            obj = self.recipe_objects.get(name.casefold()) or {"display_name": name}
+            before = len(self.items)
+            row = self.item(obj, f"recipe/{name}", room="__template__")
+            del self.items[before:]
+            assert row is not None  # obj is a dict
+            template = {"key": keys(key_text(name, "template")), **{k: row[k] for k in row if k not in _ITEM_ONLY}}
+            templates.append(template)
+            by_name.setdefault(template["name"].casefold(), template)
+            by_key[template["key"].casefold()] = template
+            self.notes.append(f"template {template['key']} made from TinyMUD's recipe object '{name}'")
+            return template
+
+        def resolve(thing: dict[str, Any]) -> None:
+            thing["crafting_recipe"] = [template_for(n)["name"] for n in thing["crafting_recipe"]]
+            thing["deconstruct_recipe"] = [template_for(n)["key"] for n in thing["deconstruct_recipe"]]
+
+        for item in self.items:
+            resolve(item)
+        index = 0
+        while index < len(templates):  # templates made on the way have recipes of their own
+            resolve(templates[index])
+            index += 1
+        return templates
 
     def read_faction_names(self, factions_in: Any) -> None:
         items = factions_in.items() if isinstance(factions_in, dict) else enumerate(factions_in)
@@ -585,9 +628,14 @@ _ITEM_ONLY = {
 }
 
 
-def convert(data: bytes, *, slug: str | None = None) -> dict[str, Any]:
+def convert(data: bytes, *, slug: str | None = None, notes: list[str] | None = None) -> dict[str, Any]:
+    """The mudsite document of a TinyMUD file; what the conversion changed or dropped is appended to `notes`."""
     try:
         raw = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise TinyMudError(f"not valid JSON: {exc}") from None
-    return Converter(raw, slug).convert()
+    converter = Converter(raw, slug)
+    document = converter.convert()
+    if notes is not None:
+        notes += converter.notes
+    return document

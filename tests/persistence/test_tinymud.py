@@ -1,5 +1,7 @@
 """import_world reads TinyMUD world_state.json files (schema versions 0-4)."""
 
+import contextlib
+
 import orjson
 import pytest
 from django.contrib.auth import get_user_model
@@ -185,7 +187,7 @@ def test_tinymud_v4_world_imports_with_everything_it_models(db, tmp_path):
     assert w.FactionMembership.objects.get(character=bob).role.key == "supplier"
     assert w.FactionLink.objects.get().stance == "rival"
     assert w.Relationship.objects.get().label == "sister"
-    assert w.ItemTemplate.objects.get(world=world).tags == ["Edible: 20"]
+    assert w.ItemTemplate.objects.get(world=world, key="bread").tags == ["Edible: 20"]
     account = get_user_model().objects.get(username="Alice")
     assert not account.has_usable_password()  # the plaintext password is never kept
     assert export_world(world.pk, force=True).status == "written"
@@ -279,3 +281,47 @@ def test_tinymud_nutrition_tags_are_normalised(db, tmp_path):
     assert tags["loaf"] == ["Edible: 12"]  # TinyMUD's legacy field gives the bare tag its number
     assert tags["crumb"] == [] and tags["puddle"] == []  # bare: no nutrition and no action in TinyMUD
     assert tags["flask"] == ["Drinkable: 7"]
+
+
+def check_world_output(slug):
+    from io import StringIO
+
+    out = StringIO()
+    with contextlib.suppress(SystemExit):  # check_world exits 1 when it finds problems
+        call_command("check_world", slug, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_check_world_is_clean_after_a_tinymud_import(db, tmp_path):
+    import_file(tmp_path, V4, "--slug", "keep")
+    assert check_world_output("keep") == "keep: no problems found.\n"
+    sword = w.Item.objects.get(world__slug="keep", name="sword")
+    scrap = w.ItemTemplate.objects.get(world__slug="keep", key=sword.deconstruct_recipe[0])
+    assert scrap.name == "scrap"  # TinyMUD's recipe embedded the object; it becomes a template here
+
+
+def test_what_check_world_still_reports_is_explained_in_the_import_summary(db, tmp_path, capsys):
+    hall = V4["rooms"]["Great Hall"]
+    data = with_hall_objects(
+        anvil={"display_name": "anvil", "object_tag": ["heavy"], "crafting_recipe": [{"display_name": "Bread"}]},
+        crumb={"display_name": "crumb", "object_tag": ["small", "Edible"], "loot_location_hint": "crate"},
+    )
+    data["rooms"]["Great Hall"] = {**data["rooms"]["Great Hall"], "doors": {**hall["doors"], "trapdoor": "cellar"}}
+    data["rooms"]["cellar"] = {"description": "Dark.", "objects": {}}
+    data["users"] = {
+        ALICE: {
+            **V4["users"][ALICE],
+            "sheet": {"inventory": {"slots": [{"display_name": "statue", "object_tag": ["art"]}]}},
+        }
+    }
+    capsys.readouterr()
+    import_file(tmp_path, data, "--slug", "var")
+    summary = capsys.readouterr().out
+    report = check_world_output("var")
+    remaining = [line.removeprefix("var: ") for line in report.splitlines()]
+    assert len(remaining) == 2  # the one-way trapdoor and the loot hint naming no container: TinyMUD's data
+    for line in remaining:
+        assert line in summary
+    assert "dropped 'Edible'" in summary
+    assert "statue" in summary  # Alice held it; mudsite cannot carry an object TinyMUD could not pick up
+    assert w.Item.objects.get(world__slug="var", name="statue").room.key == "Great_Hall"
