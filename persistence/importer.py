@@ -46,14 +46,20 @@ def when(value: str, where: str):
 
 
 def import_world_bytes(
-    data: bytes, *, slug: str | None = None, replace: bool = False, progress: Progress | None = None
+    data: bytes,
+    *,
+    slug: str | None = None,
+    replace: bool = False,
+    progress: Progress | None = None,
+    notes: list[str] | None = None,
 ) -> w.World:
-    """Parse, validate and import a world file's bytes (mudsite format, or TinyMUD world_state)."""
+    """Parse, validate and import a world file's bytes (mudsite format, or TinyMUD world_state).
+    A TinyMUD conversion appends what it changed or dropped to `notes`."""
     from persistence.formats import tinymud
 
     if tinymud.looks_like_tinymud(data):
         try:
-            document = tinymud.convert(data, slug=slug)
+            document = tinymud.convert(data, slug=slug, notes=notes)
             validate_document(document)
         except (tinymud.TinyMudError, InvalidWorldFile) as exc:
             raise ImportRejected(f"not a TinyMUD world this server can read: {exc}") from None

@@ -21,11 +21,11 @@ from persistence.formats.schema import FORMAT_NAME, FORMAT_VERSION
 from world.sheet import MATRIX_AXES, Sheet, sheet_errors
 
 SUPPORTED_VERSIONS = range(0, 5)
-UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 NAMESPACE = uuid.UUID("6d756473-6974-6500-8000-74696e796d75")  # stable uuids for rows that had none
 SAFETY_LEVELS = {"G", "PG-13", "R", "OFF"}
 HAND_SLOTS, SMALL_SLOTS, LARGE_SLOTS = (0, 1), (2, 3, 4, 5), (6, 7)
 SHEET_KEYS = set(Sheet.model_fields)
+NUTRITION_FIELDS = {"Edible": "satiation_value", "Drinkable": "hydration_value"}
 
 
 class TinyMudError(ValueError):
@@ -45,10 +45,10 @@ def looks_like_tinymud(data: bytes) -> bool:
     )
 
 
-def stable_uuid(value: Any, *parts: str) -> str:
-    if isinstance(value, str) and UUID_RE.match(value.lower()):
-        return value.lower()
-    return str(uuid.uuid5(NAMESPACE, ":".join(parts)))
+def stable_uuid(slug: str, kind: str, *parts: Any) -> str:
+    """A uuid of (target slug, kind, TinyMUD id or name): the same file under the same slug gets the same
+    uuids again, and no two slugs ever share one (TinyMUD's own uuids are only an input, never kept)."""
+    return str(uuid.uuid5(NAMESPACE, "\x1f".join([slug, kind, *(str(p) for p in parts)])))
 
 
 def as_int(value: Any, default: int | None = None, low: int | None = None, high: int | None = None) -> int | None:
@@ -100,8 +100,11 @@ class Converter:
         self.faction_names: dict[str, str] = {}
         self.items: list[dict[str, Any]] = []
         self.item_uuids: set[str] = set()
+        self.new_item_uuids: dict[str, str] = {}  # TinyMUD object uuid → the item's uuid here
         self.characters: list[dict[str, Any]] = []
         self._factions: list[tuple[str, dict[str, Any]]] = []
+        self.recipe_objects: dict[str, dict[str, Any]] = {}  # casefolded name → TinyMUD's embedded object
+        self.notes: list[str] = []  # what the conversion changed or dropped, for the import summary
 
     # -- items ------------------------------------------------------------------------------------
 
@@ -112,19 +115,27 @@ class Converter:
             return None
         tags = obj.get("object_tag", obj.get("object_tags", obj.get("tags", ["small"])))
         tags = {str(t) for t in (tags if isinstance(tags, list | set | tuple) else [tags])}
-        carry = "fixed" if tags & {"Immovable", "Travel Point"} else "large" if "large" in tags else "small"
-        item_uuid = stable_uuid(obj.get("uuid"), "item", where)
+        tags = self.nutrition_tags(tags, obj, where)
+        # TinyMUD's Pick Up needs a `small` or `large` tag: anything without one was never carried.
+        movable = not tags & {"Immovable", "Travel Point"}
+        carry = "large" if movable and "large" in tags else "small" if movable and "small" in tags else "fixed"
+        item_uuid = stable_uuid(self.slug, "item", where)
         while item_uuid in self.item_uuids:
-            item_uuid = str(uuid.uuid5(NAMESPACE, f"dup:{item_uuid}:{where}"))
+            item_uuid = stable_uuid(self.slug, "item-duplicate", item_uuid, where)
         self.item_uuids.add(item_uuid)
+        if obj.get("uuid") is not None:
+            self.new_item_uuids.setdefault(str(obj["uuid"]), item_uuid)
 
         def names(recipe: Any) -> list[str]:
             if recipe is None:
                 return []
             recipe = recipe if isinstance(recipe, list) else [recipe]
-            return [
-                str(r.get("display_name") or r.get("name") or "") if isinstance(r, dict) else str(r) for r in recipe
-            ]
+            result = []
+            for r in recipe:
+                name = str(r.get("display_name") or r.get("name") or "") if isinstance(r, dict) else str(r)
+                self.recipe_objects.setdefault(name.casefold(), r if isinstance(r, dict) else {"display_name": name})
+                result.append(name)
+            return result
 
         hint = obj.get("loot_location_hint")
         row = {
@@ -162,6 +173,26 @@ class Converter:
         for slot, content in enumerate(list(obj.get("container_large_slots") or [])[:2]):
             self.contained(row, content, slot + 2, "large", where)
         return row
+
+    def nutrition_tags(self, tags: set[str], obj: dict[str, Any], where: str) -> set[str]:
+        """`Edible: N` / `Drinkable: N` as mudsite's rules want them. A bare or non-numeric tag takes its
+        number from TinyMUD's legacy `satiation_value` / `hydration_value`, else it is dropped: in TinyMUD it
+        meant no nutrition and no Eat/Drink action, which is what having no tag means here."""
+        result = set()
+        for tag in tags:
+            kind, _, amount = tag.partition(":")
+            if kind.strip() not in NUTRITION_FIELDS:
+                result.add(tag)
+                continue
+            kind = kind.strip()
+            number = as_int(amount.strip()) if re.fullmatch(r"\s*\d+\s*", amount) else None
+            if number is None:
+                number = as_int(obj.get(NUTRITION_FIELDS[kind]), None, 0)
+            if number is None:
+                self.notes.append(f"{where}: dropped '{tag}' (no number: TinyMUD gave it no nutrition or action)")
+            else:
+                result.add(f"{kind}: {number}")
+        return result
 
     def contained(self, container: dict[str, Any], obj: Any, slot: int, size: str, where: str) -> None:
         if obj is None:
@@ -210,7 +241,7 @@ class Converter:
                     "tags": [str(t) for t in room.get("tags") or []],
                     "faction": self.faction_names.get(str(room.get("faction_id"))),
                     "owner": None,
-                    "uuid": stable_uuid(room.get("uuid"), "room", str(room_id)),
+                    "uuid": stable_uuid(self.slug, "room", room_id),
                 }
             )
             exits += self.room_exits(str(room_id), room)
@@ -230,8 +261,8 @@ class Converter:
         item_uuids = {i["uuid"] for i in self.items}
         for character in characters:
             for ref in ("home_bed", "equipped_weapon"):
-                if character[ref] not in item_uuids:
-                    character[ref] = None
+                new_uuid = self.new_item_uuids.get(str(character[ref]))
+                character[ref] = new_uuid if new_uuid in item_uuids else None
         start = self.room_keys.get(str(data.get("start_room_id")))
         times = data.get("time_descriptions") or {}
         world: dict[str, Any] = {
@@ -263,7 +294,7 @@ class Converter:
             "rooms": rooms,
             "exits": exits,
             "characters": characters,
-            "item_templates": self.templates(data.get("object_templates") or {}),
+            "item_templates": self.recipe_templates(self.templates(data.get("object_templates") or {})),
             "items": self.items,
             **self.faction_rows(),
             "relationships": self.relationships(data.get("relationships") or {}),
@@ -281,7 +312,7 @@ class Converter:
         exits = []
         locks = room.get("door_locks") or {}
 
-        def add(name: str, target: Any, kind: str, exit_uuid: Any) -> None:
+        def add(name: str, target: Any, kind: str) -> None:
             destination = self.room_keys.get(str(target))
             if destination is None:
                 return
@@ -296,7 +327,7 @@ class Converter:
             ]
             exits.append(
                 {
-                    "uuid": stable_uuid(exit_uuid, "exit", room_id, name),
+                    "uuid": stable_uuid(self.slug, "exit", room_id, name),
                     "source": source,
                     "destination": destination,
                     "name": names(str(name)[:128] or "door"),
@@ -310,17 +341,17 @@ class Converter:
         door_ids = room.get("door_ids") or {}
         door_object_uuids = set(door_ids.values())
         for name, target in (room.get("doors") or {}).items():
-            add(name, target, "door", door_ids.get(name))
+            add(name, target, "door")
         if room.get("stairs_up_to"):
-            add("stairs up", room["stairs_up_to"], "stairs_up", room.get("stairs_up_id"))
+            add("stairs up", room["stairs_up_to"], "stairs_up")
         if room.get("stairs_down_to"):
-            add("stairs down", room["stairs_down_to"], "stairs_down", room.get("stairs_down_id"))
+            add("stairs down", room["stairs_down_to"], "stairs_down")
         stairs = {room.get("stairs_up_id"), room.get("stairs_down_id")}
         for object_uuid, obj in (room.get("objects") or {}).items():
             if not isinstance(obj, dict) or object_uuid in door_object_uuids or object_uuid in stairs:
                 continue
             if "Travel Point" in (obj.get("object_tag") or []) and obj.get("link_target_room_id"):
-                add(str(obj.get("display_name") or "portal"), obj["link_target_room_id"], "portal", object_uuid)
+                add(str(obj.get("display_name") or "portal"), obj["link_target_room_id"], "portal")
         return exits
 
     def people(self, data: dict[str, Any], rooms: dict[str, Any]) -> None:
@@ -396,7 +427,7 @@ class Converter:
             "morale": as_int(sheet.get("morale"), 50, 0, 100),
             "is_dead": bool(sheet.get("is_dead")),
             "sheet": self.sheet(sheet),
-            "uuid": stable_uuid(None, "character", where),
+            "uuid": stable_uuid(self.slug, "character", where),
             "created_at": self.now,
         }
         inventory = (sheet.get("inventory") or {}).get("slots") if isinstance(sheet.get("inventory"), dict) else None
@@ -418,6 +449,9 @@ class Converter:
                 )
                 if not fits:  # TinyMUD allowed it; mudsite's constraints do not: drop it where they stand
                     item.update(character=None, slot=None)
+                    self.notes.append(
+                        f"{character['name']} held '{item['name']}' ({item['carry']}) in slot {slot}: put down"
+                    )
                     self.place_beside(item, {"room": character["room"], "character": None, "container": None})
 
     def sheet(self, sheet: dict[str, Any]) -> dict[str, Any]:
@@ -445,6 +479,42 @@ class Converter:
             fields = {k: row[k] for k in row if k not in _ITEM_ONLY}
             rows.append({"key": keys(key_text(key, "template")), **fields})
         return rows
+
+    def recipe_templates(self, templates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """TinyMUD's recipes embed whole objects matched by display name; mudsite's name templates (components
+        by name, outputs by key). A recipe object no template matches becomes a template of its own."""
+        by_name = {t["name"].casefold(): t for t in templates}
+        by_key = {t["key"].casefold(): t for t in templates}
+        keys = Unique("_")
+        keys.seen |= set(by_key)
+
+        def template_for(name: str) -> dict[str, Any]:
+            found = by_name.get(name.casefold()) or by_key.get(name.casefold())
+            if found is not None:
+                return found
+            obj = self.recipe_objects.get(name.casefold()) or {"display_name": name}
+            before = len(self.items)
+            row = self.item(obj, f"recipe/{name}", room="__template__")
+            del self.items[before:]
+            assert row is not None  # obj is a dict
+            template = {"key": keys(key_text(name, "template")), **{k: row[k] for k in row if k not in _ITEM_ONLY}}
+            templates.append(template)
+            by_name.setdefault(template["name"].casefold(), template)
+            by_key[template["key"].casefold()] = template
+            self.notes.append(f"template {template['key']} made from TinyMUD's recipe object '{name}'")
+            return template
+
+        def resolve(thing: dict[str, Any]) -> None:
+            thing["crafting_recipe"] = [template_for(n)["name"] for n in thing["crafting_recipe"]]
+            thing["deconstruct_recipe"] = [template_for(n)["key"] for n in thing["deconstruct_recipe"]]
+
+        for item in self.items:
+            resolve(item)
+        index = 0
+        while index < len(templates):  # templates made on the way have recipes of their own
+            resolve(templates[index])
+            index += 1
+        return templates
 
     def read_faction_names(self, factions_in: Any) -> None:
         items = factions_in.items() if isinstance(factions_in, dict) else enumerate(factions_in)
@@ -488,7 +558,7 @@ class Converter:
                     "description": str(f.get("description") or ""),
                     "leader": self.entity_names.get(str(f.get("leader_player_id"))),
                     "leadership_threshold": as_int(f.get("leadership_threshold"), 5, 0, 32767),
-                    "uuid": stable_uuid(f.get("faction_id"), "faction", name),
+                    "uuid": stable_uuid(self.slug, "faction", name),
                     "created_at": created_at,
                 }
             )
@@ -558,9 +628,14 @@ _ITEM_ONLY = {
 }
 
 
-def convert(data: bytes, *, slug: str | None = None) -> dict[str, Any]:
+def convert(data: bytes, *, slug: str | None = None, notes: list[str] | None = None) -> dict[str, Any]:
+    """The mudsite document of a TinyMUD file; what the conversion changed or dropped is appended to `notes`."""
     try:
         raw = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise TinyMudError(f"not valid JSON: {exc}") from None
-    return Converter(raw, slug).convert()
+    converter = Converter(raw, slug)
+    document = converter.convert()
+    if notes is not None:
+        notes += converter.notes
+    return document

@@ -1,5 +1,7 @@
 """import_world reads TinyMUD world_state.json files (schema versions 0-4)."""
 
+import contextlib
+
 import orjson
 import pytest
 from django.contrib.auth import get_user_model
@@ -185,7 +187,7 @@ def test_tinymud_v4_world_imports_with_everything_it_models(db, tmp_path):
     assert w.FactionMembership.objects.get(character=bob).role.key == "supplier"
     assert w.FactionLink.objects.get().stance == "rival"
     assert w.Relationship.objects.get().label == "sister"
-    assert w.ItemTemplate.objects.get(world=world).tags == ["Edible: 20"]
+    assert w.ItemTemplate.objects.get(world=world, key="bread").tags == ["Edible: 20"]
     account = get_user_model().objects.get(username="Alice")
     assert not account.has_usable_password()  # the plaintext password is never kept
     assert export_world(world.pk, force=True).status == "written"
@@ -209,3 +211,117 @@ def test_newer_tinymud_versions_are_refused_clearly(db, tmp_path):
     with pytest.raises(CommandError, match="world_version 9 is not supported"):
         import_file(tmp_path, {**V4, "world_version": 9})
     assert not w.World.objects.exists()
+
+
+def world_uuids(world) -> set[str]:
+    rows = [w.Room, w.Exit, w.Character, w.Item]
+    return {str(u) for model in rows for u in model.objects.filter(world=world).values_list("uuid", flat=True)}
+
+
+def test_two_tinymud_files_sharing_npc_names_both_import(db, tmp_path):
+    import_file(tmp_path, V4, "--slug", "keep")
+    other = {
+        **V0,
+        "npc_sheets": {"Bob": {}},
+        "rooms": {**V0["rooms"], "start": {**V0["rooms"]["start"], "npcs": ["Bob"]}},
+    }
+    import_file(tmp_path, other, "--slug", "other-keep")
+    bobs = w.Character.objects.filter(name="Bob")
+    assert bobs.count() == 2 and len({b.uuid for b in bobs}) == 2
+
+
+def test_the_same_tinymud_file_imports_under_two_slugs_with_new_uuids(db, tmp_path):
+    import_file(tmp_path, V4, "--slug", "first")
+    import_file(tmp_path, V4, "--slug", "second")
+    first, second = (world_uuids(w.World.objects.get(slug=s)) for s in ("first", "second"))
+    assert first and second and not first & second
+    assert HALL not in second  # --slug gives new uuids, as docs/world-format.md promises
+
+
+def test_tinymud_uuids_are_deterministic_for_the_same_file_and_slug():
+    from persistence.formats.tinymud import convert
+
+    def uuids(document):
+        return [row["uuid"] for section in ("rooms", "exits", "characters", "items") for row in document[section]]
+
+    data = orjson.dumps(V4)
+    assert uuids(convert(data, slug="keep")) == uuids(convert(data, slug="keep"))
+    assert not set(uuids(convert(data, slug="keep"))) & set(uuids(convert(data, slug="copy")))
+
+
+LOOSE = "99999999-9999-4999-8999-999999999999"
+
+
+def with_hall_objects(**objects):
+    hall = V4["rooms"]["Great Hall"]
+    return {**V4, "rooms": {**V4["rooms"], "Great Hall": {**hall, "objects": {**hall["objects"], **objects}}}}
+
+
+def test_tinymud_objects_without_a_size_tag_stay_uncarriable(db, tmp_path):
+    data = with_hall_objects(
+        **{LOOSE: {"uuid": LOOSE, "display_name": "anvil", "object_tag": ["heavy"]}},
+        untagged={"display_name": "pebble"},  # no tag list at all: TinyMUD's default tags are {"small"}
+    )
+    import_file(tmp_path, data, "--slug", "keep")
+    carry = dict(w.Item.objects.filter(world__slug="keep").values_list("name", "carry"))
+    assert carry["anvil"] == carry["bed"] == carry["chest"] == "fixed"
+    assert carry["pebble"] == carry["coin"] == "small"
+    assert carry["sword"] == "large"
+
+
+def test_tinymud_nutrition_tags_are_normalised(db, tmp_path):
+    data = with_hall_objects(
+        loaf={"display_name": "loaf", "object_tag": ["small", "Edible"], "satiation_value": 12},
+        crumb={"display_name": "crumb", "object_tag": ["small", "Edible"]},
+        flask={"display_name": "flask", "object_tag": ["small", "Drinkable:7 "]},
+        puddle={"display_name": "puddle", "object_tag": ["Drinkable: lots"]},
+    )
+    import_file(tmp_path, data, "--slug", "keep")
+    tags = dict(w.Item.objects.filter(world__slug="keep").values_list("name", "tags"))
+    assert tags["loaf"] == ["Edible: 12"]  # TinyMUD's legacy field gives the bare tag its number
+    assert tags["crumb"] == [] and tags["puddle"] == []  # bare: no nutrition and no action in TinyMUD
+    assert tags["flask"] == ["Drinkable: 7"]
+
+
+def check_world_output(slug):
+    from io import StringIO
+
+    out = StringIO()
+    with contextlib.suppress(SystemExit):  # check_world exits 1 when it finds problems
+        call_command("check_world", slug, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def test_check_world_is_clean_after_a_tinymud_import(db, tmp_path):
+    import_file(tmp_path, V4, "--slug", "keep")
+    assert check_world_output("keep") == "keep: no problems found.\n"
+    sword = w.Item.objects.get(world__slug="keep", name="sword")
+    scrap = w.ItemTemplate.objects.get(world__slug="keep", key=sword.deconstruct_recipe[0])
+    assert scrap.name == "scrap"  # TinyMUD's recipe embedded the object; it becomes a template here
+
+
+def test_what_check_world_still_reports_is_explained_in_the_import_summary(db, tmp_path, capsys):
+    hall = V4["rooms"]["Great Hall"]
+    data = with_hall_objects(
+        anvil={"display_name": "anvil", "object_tag": ["heavy"], "crafting_recipe": [{"display_name": "Bread"}]},
+        crumb={"display_name": "crumb", "object_tag": ["small", "Edible"], "loot_location_hint": "crate"},
+    )
+    data["rooms"]["Great Hall"] = {**data["rooms"]["Great Hall"], "doors": {**hall["doors"], "trapdoor": "cellar"}}
+    data["rooms"]["cellar"] = {"description": "Dark.", "objects": {}}
+    data["users"] = {
+        ALICE: {
+            **V4["users"][ALICE],
+            "sheet": {"inventory": {"slots": [{"display_name": "statue", "object_tag": ["art"]}]}},
+        }
+    }
+    capsys.readouterr()
+    import_file(tmp_path, data, "--slug", "var")
+    summary = capsys.readouterr().out
+    report = check_world_output("var")
+    remaining = [line.removeprefix("var: ") for line in report.splitlines()]
+    assert len(remaining) == 2  # the one-way trapdoor and the loot hint naming no container: TinyMUD's data
+    for line in remaining:
+        assert line in summary
+    assert "dropped 'Edible'" in summary
+    assert "statue" in summary  # Alice held it; mudsite cannot carry an object TinyMUD could not pick up
+    assert w.Item.objects.get(world__slug="var", name="statue").room.key == "Great_Hall"

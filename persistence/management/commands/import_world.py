@@ -4,7 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from persistence import conf
 from persistence.files import WorldFileTooLarge, read_world_file
+from persistence.formats import tinymud
 from persistence.importer import ImportRejected, import_world_bytes
+from world.consistency import world_problems
 
 
 class Command(BaseCommand):
@@ -28,8 +30,22 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {exc}") from None
         except Exception as exc:
             raise CommandError(f"Cannot read {file}: {type(exc).__name__}: {exc}") from None
+        notes: list[str] = []
         try:
-            world = import_world_bytes(data, slug=slug, replace=replace)
+            world = import_world_bytes(data, slug=slug, replace=replace, notes=notes)
         except ImportRejected as exc:
             raise CommandError(f"{file}: {exc}. Nothing was changed.") from None
         self.stdout.write(f"Imported world {world.slug!r} from {file}.")
+        if tinymud.looks_like_tinymud(data):
+            self.tinymud_summary(world, notes)
+
+    def tinymud_summary(self, world, notes: list[str]) -> None:
+        for note in notes:
+            self.stdout.write(f"  converted: {note}")
+        problems = world_problems(world)
+        if problems:
+            self.stdout.write(
+                f"check_world still reports {len(problems)} problem(s), carried over from TinyMUD's data:"
+            )
+        for problem in problems:
+            self.stdout.write(f"  {problem}")
