@@ -29,7 +29,25 @@ from world.exceptions import WorldError
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class MudsiteAPI(NinjaAPI):
+    """Every operation that reads a JSON body can answer 400 `bad_request`: ninja refuses a body that is
+    not JSON (or not UTF-8) before the operation runs, so the status belongs to the body, not the route."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        bad_body = {
+            "description": "Bad Request",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}},
+        }
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                if "requestBody" in operation:
+                    operation["responses"].setdefault(400, bad_body)
+        return schema
+
+
+api = MudsiteAPI(
     title="mudsite", version="1", description="Play and build text worlds. Errors: {code, message, details}."
 )
 # Order matters where prefixes overlap: Django tries the URL patterns in the order they are mounted.

@@ -55,7 +55,12 @@ def saves_stats(request: HttpRequest) -> SaveStats:
     return get_save_stats()
 
 
-@router.post("/flush", response={200: FlushOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}, summary="Flush now")
+# 422: `world`, `all_worlds` and `force` are query parameters ninja validates (`?force=null`).
+@router.post(
+    "/flush",
+    response={200: FlushOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Flush now",
+)
 def saves_flush(
     request: HttpRequest, world: str | None = None, all_worlds: bool = False, force: bool = False
 ) -> FlushOut:

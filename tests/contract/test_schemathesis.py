@@ -15,7 +15,12 @@ from mudsite.api import api
 from mudsite.wsgi import application
 
 schema = schemathesis.openapi.from_dict(api.get_openapi_schema())
+# The SSE stream is endless by design (tests/world/api has its own); schemathesis can only wait on it.
+schema = schema.exclude(path_regex=r"/play/stream$")
 schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+# The coverage phase's seven unexpected-method probes per operation were a third of the run; the 405
+# envelope has its own tests (tests/world/api/test_http_limits.py), so the contract run keeps to the documented methods.
+schema.config.phases.coverage.unexpected_methods = set()
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
@@ -44,14 +49,12 @@ def bearer(tiny_world) -> dict[str, str]:
     return {"Authorization": f"Bearer {token_issue(user=account)}"}
 
 
-# Slow on a loaded 2-core box (~7 minutes for 117 operations) and, in its first run, still reporting
-# findings in a handful of operations that are not fixed yet: kept visible, not gating.
+# ~60 s for 119 operations at 2 examples each on the loaded 2-core box: marked slow.
 @pytest.mark.slow
-@pytest.mark.xfail(reason="schemathesis findings not fixed yet (issue 9.9); see the branch report", strict=False)
 @pytest.mark.django_db(transaction=False)
 @schema.parametrize()
 @settings(
-    max_examples=4,
+    max_examples=2,
     deadline=None,
     derandomize=True,
     database=None,
@@ -60,5 +63,7 @@ def bearer(tiny_world) -> dict[str, str]:
 def test_every_operation_keeps_its_contract(case, bearer):
     if "world" in (case.path_parameters or {}):
         case.path_parameters["world"] = "tiny"
+    if isinstance(case.query, dict) and "wait" in case.query:
+        case.query["wait"] = 0  # the long poll's wait is the clock, not the contract
     response = case.call(app=application, headers=bearer)
     case.validate_response(response, checks=CHECKS)

@@ -82,3 +82,16 @@ def test_every_error_response_is_the_one_envelope_and_a_real_code():
 def test_error_out_is_the_common_one():
     # Defined below every app (accounts may not import world); world.schemas.common re-exports it.
     assert ErrorOut.__module__ == "mudsite.errors"
+
+
+def test_every_operation_with_a_body_documents_the_400_of_an_unparsable_body():
+    """Ninja answers 400 `bad_request` to a body that is not JSON before any route runs (schemathesis)."""
+    for path, methods in api.get_openapi_schema()["paths"].items():
+        for method, operation in methods.items():
+            if "requestBody" in operation:
+                assert 400 in operation["responses"], f"{method.upper()} {path}"
+
+
+def test_flush_documents_the_422_of_its_query_parameters():
+    """`POST /api/saves/flush?force=null` is a 422 (schemathesis)."""
+    assert 422 in api.get_openapi_schema()["paths"]["/api/saves/flush"]["post"]["responses"]
