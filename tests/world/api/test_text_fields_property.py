@@ -9,6 +9,7 @@ test). Each example replaces a non-empty subset of an operation's text slots in 
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -124,8 +125,9 @@ OPERATIONS = write_operations()
 def base_body(route: tuple[str, str]) -> dict[str, Any]:
     method, path = route
     if path.startswith(PREFIX) and (method, path.removeprefix(PREFIX)) in SAMPLES:
-        return dict(SAMPLES[(method, path.removeprefix(PREFIX))][1] or {})
-    return dict(BODIES[route])
+        # Deep: the examples write into nested slots, and SAMPLES is test_authorization's too.
+        return copy.deepcopy(SAMPLES[(method, path.removeprefix(PREFIX))][1] or {})
+    return copy.deepcopy(BODIES[route])
 
 
 def concrete_url(route: tuple[str, str], scene) -> str:
