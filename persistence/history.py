@@ -54,22 +54,17 @@ def history_chart(records: list[ExportRecord]) -> SafeString:
 def _line(records, values: list[float], top: int, label: str, text, colour: str) -> SafeString:
     high = max(values) or 1.0
     step = (CHART_WIDTH - 2 * PAD) / max(len(values) - 1, 1)
-    points = " ".join(
-        f"{PAD + i * step:.1f},{top + CHART_HEIGHT - PAD - (v / high) * (CHART_HEIGHT - 2 * PAD - 14):.1f}"
+    xy = [
+        (f"{PAD + i * step:.1f}", f"{top + CHART_HEIGHT - PAD - (v / high) * (CHART_HEIGHT - 2 * PAD - 14):.1f}")
         for i, v in enumerate(values)
-    )
+    ]
+    points = " ".join(f"{x},{y}" for x, y in xy)
     dots = format_html_join(
         "",
         '<circle cx="{}" cy="{}" r="2" fill="{}"><title>{}: {}</title></circle>',
         (
-            (
-                f"{PAD + i * step:.1f}",
-                f"{top + CHART_HEIGHT - PAD - (v / high) * (CHART_HEIGHT - 2 * PAD - 14):.1f}",
-                colour,
-                f"{r.at:%Y-%m-%d %H:%M:%S}",
-                text(r.duration_ms if label == "duration" else r.bytes),
-            )
-            for i, (r, v) in enumerate(zip(records, values, strict=True))
+            (x, y, colour, f"{r.at:%Y-%m-%d %H:%M:%S}", text(r.duration_ms if label == "duration" else r.bytes))
+            for (x, y), r in zip(xy, records, strict=True)
         ),
     )
     return format_html(

@@ -26,6 +26,7 @@ from django.db.models.functions import Collate, Lower
 from persistence.formats.schema import FORMAT_NAME, FORMAT_VERSION, SECTIONS
 from world import models as w
 from world.sheet import sheet_errors
+from world.simulation.models import CLOCK_SETTINGS
 
 logger = logging.getLogger(__name__)
 
@@ -320,18 +321,7 @@ SECTION_SPECS: tuple[Section, ...] = (
         w.WorldClock,
         "world_id",
         lambda: [],
-        same(
-            "enabled",
-            "tick_seconds",
-            "seed",
-            "hunger_rate",
-            "thirst_rate",
-            "social_rate",
-            "sleep_rate",
-            "sleep_refill",
-            "ap_max",
-            "player_needs",
-        ),
+        same(*CLOCK_SETTINGS),
     ),
     Section(
         "daily_duties",

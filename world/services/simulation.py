@@ -10,20 +10,8 @@ from django.db import transaction
 from world.exceptions import Invalid
 from world.models import World
 from world.simulation.clock import TickReport, tick_world
-from world.simulation.models import WorldClock
+from world.simulation.models import CLOCK_SETTINGS, WorldClock
 
-CLOCK_SETTINGS = (
-    "enabled",
-    "tick_seconds",
-    "seed",
-    "hunger_rate",
-    "thirst_rate",
-    "social_rate",
-    "sleep_rate",
-    "sleep_refill",
-    "ap_max",
-    "player_needs",
-)
 MAX_TICKS_PER_REQUEST = 100
 
 

@@ -9,6 +9,20 @@ from django.db.models import Q
 
 from world.models import Character, ContractType, Faction, Room, World
 
+# The settings of a world's clock: what builders read and change, and what the world file holds.
+CLOCK_SETTINGS = (
+    "enabled",
+    "tick_seconds",
+    "seed",
+    "hunger_rate",
+    "thirst_rate",
+    "social_rate",
+    "sleep_rate",
+    "sleep_refill",
+    "ap_max",
+    "player_needs",
+)
+
 
 class WorldClock(models.Model):
     """How a world's clock runs. A world without a row runs with these defaults, switched off."""

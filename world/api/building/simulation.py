@@ -11,10 +11,10 @@ from world.api.building.common import ERRORS, builder_world
 from world.api.contract import WorldSlug
 from world.models import World
 from world.schemas.simulation import SimulationIn, SimulationOut, TickIn, TickOut
-from world.services.simulation import CLOCK_SETTINGS, world_advance, world_clock_update
+from world.services.simulation import world_advance, world_clock_update
 from world.simulation.clock import clock_of
 from world.simulation.gametime import game_time
-from world.simulation.models import WorldClock
+from world.simulation.models import CLOCK_SETTINGS, WorldClock
 
 router = Router(tags=["build: simulation"])
 
