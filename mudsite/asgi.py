@@ -16,6 +16,8 @@ if settings.DEBUG:
     django_application = ASGIStaticFilesHandler(django_application)
 
 from persistence.lifespan import with_save_flush_on_shutdown  # noqa: E402  (needs the apps loaded)
+from world.live.asgi_stream import with_fast_stream  # noqa: E402
 
+# Open SSE streams are served beside Django's handler: no parked thread per stream (world/live/asgi_stream.py).
 # Lifespan "shutdown" exports this process's pending world saves (uvicorn skips atexit on SIGTERM).
-application = with_save_flush_on_shutdown(django_application)
+application = with_save_flush_on_shutdown(with_fast_stream(django_application))

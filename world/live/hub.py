@@ -13,11 +13,12 @@ coalesced, doubled or spurious wake-up can never lose or repeat an event.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -54,12 +55,52 @@ async def db[T](fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await sync_to_async(closing_connection(fn))(*args, **kwargs)
 
 
+type Read = Callable[..., Awaitable[Any]]
+
+
+class LiveReader:
+    """One thread per process for the reads of the streams served outside Django's handler
+    (world/live/asgi_stream.py): a stream's open, the shared read after a wake-up, the keep-alive
+    credential check. The thread keeps its one connection between reads: on SQLite a new connection
+    re-reads the whole schema (~5-10 ms with the change-tracking triggers), which at 1,000 streams'
+    keep-alive checks alone would keep a thread busy. One connection per process, none per client;
+    an error closes it, so the next read reconnects (a restarted PostgreSQL, say)."""
+
+    def __init__(self) -> None:
+        self.executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="live-reader")
+
+    async def read[T](self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self.executor, self._run, fn, args)
+
+    @staticmethod
+    def _run[T](fn: Callable[..., T], args: tuple[Any, ...]) -> T:
+        try:
+            return fn(*args)
+        except BaseException:
+            connection.close()
+            raise
+
+
+_live_reader: LiveReader | None = None
+
+
+def live_reader() -> LiveReader:
+    global _live_reader
+    with _hubs_lock:
+        if _live_reader is None:
+            _live_reader = LiveReader()
+        return _live_reader
+
+
 class Subscription:
     """One parked client. Clear, read, then wait: a wake-up between the read and the wait is kept."""
 
     def __init__(self, character_id: int) -> None:
         self.character_id = character_id
         self.flag = asyncio.Event()
+        # The newest event id this client already has: the SQLite poller, which also sees this
+        # process's own writes, does not wake it again for rows the in-process wake-up delivered.
+        self.seen = 0
 
     def clear(self) -> None:
         self.flag.clear()
@@ -96,15 +137,17 @@ class FeedHub:
                 if not group:
                     del self.waiters[character_id]
 
-    def wake(self, recipient_ids: Iterable[int] | None) -> None:
-        """Wake the waiters of these characters (None: everyone)."""
+    def wake(self, recipient_ids: Iterable[int] | None, newest: dict[int, int] | None = None) -> None:
+        """Wake the waiters of these characters (None: everyone); with `newest` (recipient → its newest
+        event id), only those that do not have that row yet."""
         if recipient_ids is None:
             groups: Iterable[set[Subscription]] = list(self.waiters.values())
         else:
             groups = [self.waiters[i] for i in set(recipient_ids) if i in self.waiters]
         for group in groups:
             for subscription in group:
-                subscription.flag.set()
+                if newest is None or subscription.seen < newest.get(subscription.character_id, 1 << 63):
+                    subscription.flag.set()
 
     def waiting(self) -> int:
         return sum(len(group) for group in self.waiters.values())
@@ -123,13 +166,11 @@ class FeedHub:
         while self.waiters:
             await asyncio.sleep(poll_seconds())
             try:
-                last, recipients = await sync_to_async(closing_connection(recipients_since), thread_sensitive=False)(
-                    last
-                )
+                last, newest = await sync_to_async(closing_connection(recipients_since), thread_sensitive=False)(last)
             except Exception:  # a locked or briefly missing database must not end the watcher
                 log.exception("live feed poll failed; retrying")
                 continue
-            self.wake(recipients)
+            self.wake(newest, newest)
 
     async def _listen(self) -> None:
         """PostgreSQL: one dedicated autocommit LISTEN connection per process; reconnects by itself."""
@@ -159,14 +200,15 @@ def latest_event_id() -> int:
     return Event.objects.aggregate(top=Max("id"))["top"] or 0
 
 
-def recipients_since(last: int) -> tuple[int, list[int]]:
-    """Characters with rows committed after id `last`, and the new high-water mark (one range scan)."""
+def recipients_since(last: int) -> tuple[int, dict[int, int]]:
+    """The new high-water mark, and each character with rows committed after id `last` → its newest
+    row's id (one range scan)."""
     from world.models import Event
 
     rows = list(Event.objects.filter(id__gt=last).values("recipient_id").annotate(top=Max("id")).order_by())
     if not rows:
-        return last, []
-    return max(r["top"] for r in rows), [r["recipient_id"] for r in rows]
+        return last, {}
+    return max(r["top"] for r in rows), {r["recipient_id"]: r["top"] for r in rows}
 
 
 def listen_params() -> dict[str, Any]:

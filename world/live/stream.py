@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from django.conf import settings
-from django.db.models import Q
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, StreamingHttpResponse
 
 from world import selectors
-from world.live.hub import db, hub
+from world.live.hub import Read, db, hub
 from world.models import Character, Event
 from world.schemas.play import EventOut
 
@@ -30,28 +31,88 @@ def keepalive_seconds() -> float:
     return float(settings.MUDSITE_LIVE_KEEPALIVE_SECONDS)
 
 
-def event_payload(row: Event) -> dict[str, Any]:
-    return EventOut.model_validate(row).model_dump(mode="json")
+def event_payload(row: Event | dict[str, Any]) -> dict[str, Any]:
+    """The row as `/play/events` renders it: ninja encodes the schema's output with Django's JSON
+    encoder (times to the millisecond, `Z`), not with pydantic's JSON mode (microseconds)."""
+    payload = EventOut.model_validate(row).model_dump()
+    payload["created_at"] = _api_json.default(payload["created_at"])
+    return payload
+
+
+_api_json = DjangoJSONEncoder()
 
 
 def sse_event(row: Event) -> str:
     return f"id: {row.id}\ndata: {orjson.dumps(event_payload(row)).decode()}\n\n"
 
 
+@dataclass(frozen=True, slots=True)
+class FeedLine:
+    """One feed row as its ready-to-send SSE event."""
+
+    id: int
+    sse: str
+
+
+FEED_FIELDS = ("id", "recipient_id", "kind", "actor", "text", "data", "created_at")
+
+
+def feed_lines(rows: Iterable[Event | dict[str, Any]]) -> list[FeedLine]:
+    """`sse_event` of each row (a model or its `.values(*FEED_FIELDS)`), serialized once per distinct
+    content: a say to a room of 1,000 is 1,000 rows that differ only in id and recipient, so only the
+    id is spliced in per row."""
+    shared: dict[tuple[Any, ...], str] = {}
+    lines = []
+    for row in rows:
+        values = row if isinstance(row, dict) else {name: getattr(row, name) for name in FEED_FIELDS}
+        key = (
+            values["kind"],
+            values["actor"],
+            values["text"],
+            values["created_at"],
+            orjson.dumps(values["data"], option=orjson.OPT_SORT_KEYS),
+        )
+        rest = shared.get(key)
+        if rest is None:
+            payload = event_payload(values)
+            del payload["id"]  # first in EventOut: the JSON is `{"id":N,` + the rest
+            rest = shared[key] = orjson.dumps(payload).decode()[1:]
+        row_id = values["id"]
+        lines.append(FeedLine(row_id, f'id: {row_id}\ndata: {{"id":{row_id},{rest}\n\n'))
+    return lines
+
+
+def lines_after(character_id: int, after: int | None) -> list[FeedLine]:
+    return feed_lines(rows_after(character_id, after))
+
+
+def lines_after_many(afters: dict[int, int], limit: int = selectors.EVENT_PAGE) -> dict[int, list[FeedLine]]:
+    """`rows_after_many` as ready lines, read as plain values (no model instance per row)."""
+    found = rows_after_many(afters, limit, values=True)
+    lines = iter(feed_lines(row for rows in found.values() for row in rows))
+    return {character_id: [next(lines) for _ in rows] for character_id, rows in found.items()}
+
+
 def rows_after(character_id: int, after: int | None, limit: int = selectors.EVENT_PAGE) -> list[Event]:
     return list(Event.objects.filter(recipient_id=character_id, id__gt=after or 0).order_by("id")[:limit])
 
 
-def rows_after_many(afters: dict[int, int], limit: int = selectors.EVENT_PAGE) -> dict[int, list[Event]]:
-    """Many waiters' new rows in few queries (chunks keep SQLite's expression depth small)."""
-    found: dict[int, list[Event]] = {}
+def rows_after_many(
+    afters: dict[int, int], limit: int = selectors.EVENT_PAGE, values: bool = False
+) -> dict[int, list[Any]]:
+    """Many waiters' new rows in few queries: one `recipient IN (...)` range scan per chunk of waiters
+    (woken together they are all near the newest row), each row then kept for its waiter if it is new."""
+    found: dict[int, list[Any]] = {}
     items = list(afters.items())
-    for start in range(0, len(items), 200):
-        wanted = Q()
-        for character_id, after in items[start : start + 200]:
-            wanted |= Q(recipient_id=character_id, id__gt=after)
-        for row in Event.objects.filter(wanted).order_by("id"):
-            rows = found.setdefault(row.recipient_id, [])
+    for start in range(0, len(items), 500):  # SQLite's bound-parameter limit stays far away
+        chunk = dict(items[start : start + 500])
+        query = Event.objects.filter(recipient_id__in=chunk, id__gt=min(chunk.values())).order_by("id")
+        row: Any
+        for row in query.values(*FEED_FIELDS) if values else query:
+            row_id, recipient_id = (row["id"], row["recipient_id"]) if values else (row.id, row.recipient_id)
+            if row_id <= chunk[recipient_id]:
+                continue
+            rows = found.setdefault(recipient_id, [])
             if len(rows) < limit:  # the rest comes with the next read: a prefix in id order loses nothing
                 rows.append(row)
     return found
@@ -61,12 +122,13 @@ class WokenReads:
     """The reads of waiters woken by one commit, made together: one query for a room of listeners
     instead of one thread hop, connection and query each (the cost that grows with the listeners)."""
 
-    def __init__(self) -> None:
-        self.pending: dict[int, list[tuple[int, asyncio.Future[list[Event]]]]] = {}
+    def __init__(self, read: Read = db) -> None:
+        self.read = read
+        self.pending: dict[int, list[tuple[int, asyncio.Future[list[FeedLine]]]]] = {}
 
-    async def rows_after(self, character_id: int, after: int) -> list[Event]:
+    async def lines_after(self, character_id: int, after: int) -> list[FeedLine]:
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[list[Event]] = loop.create_future()
+        future: asyncio.Future[list[FeedLine]] = loop.create_future()
         if not self.pending:
             loop.call_soon(lambda: loop.create_task(self.flush()))
         self.pending.setdefault(character_id, []).append((after, future))
@@ -76,7 +138,7 @@ class WokenReads:
         await asyncio.sleep(0)  # every waiter this wake-up set runs up to here first
         batch, self.pending = self.pending, {}
         try:
-            found = await db(rows_after_many, {cid: min(a for a, _ in reads) for cid, reads in batch.items()})
+            found = await self.read(lines_after_many, {cid: min(a for a, _ in reads) for cid, reads in batch.items()})
         except BaseException as error:
             for reads in batch.values():
                 for _, future in reads:
@@ -86,17 +148,18 @@ class WokenReads:
         for character_id, reads in batch.items():
             for after, future in reads:
                 if not future.done():
-                    future.set_result([row for row in found.get(character_id, []) if row.id > after])
+                    future.set_result([line for line in found.get(character_id, []) if line.id > after])
 
 
-_woken_reads: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, WokenReads] = weakref.WeakKeyDictionary()
+_woken_reads: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Read, WokenReads]] = weakref.WeakKeyDictionary()
 
 
-def woken_reads() -> WokenReads:
-    loop = asyncio.get_running_loop()
-    found = _woken_reads.get(loop)
+def woken_reads(read: Read = db) -> WokenReads:
+    """This loop's batcher for reads made with `read` (the view's `db`, or the live reader thread)."""
+    by_read = _woken_reads.setdefault(asyncio.get_running_loop(), {})
+    found = by_read.get(read)
     if found is None:
-        found = _woken_reads[loop] = WokenReads()
+        found = by_read[read] = WokenReads(read)
     return found
 
 
@@ -119,7 +182,7 @@ def still_authorized(request: HttpRequest) -> bool:
 
     raw = getattr(request, "auth_token", None)
     if raw is not None:
-        return token_user(raw=raw) is not None
+        return token_user(raw=raw, touch=False) is not None
     session_key = request.session.session_key
     if not session_key or not request.session.exists(session_key):
         return False
@@ -128,28 +191,28 @@ def still_authorized(request: HttpRequest) -> bool:
 
 
 async def feed_stream(
-    *, character_id: int, after: int | None, authorized: Callable[[], Any], keepalive: float
+    *, character_id: int, after: int | None, authorized: Callable[[], Any], keepalive: float, read: Read = db
 ) -> AsyncIterator[str]:
     yield f"retry: {RETRY_MS}\n\n"
     with hub().subscribe(character_id) as subscription:  # subscribed before the first read: no gap
         if after is None:
-            after = await db(latest_id, character_id)
+            after = await read(latest_id, character_id)
         woken = False
         while True:
             subscription.clear()
             # The first read and a full page's follow-up may be long (a resume); after a wake-up it is short.
-            rows = await (
-                woken_reads().rows_after(character_id, after) if woken else db(rows_after, character_id, after)
+            lines = await (
+                woken_reads(read).lines_after(character_id, after) if woken else read(lines_after, character_id, after)
             )
-            for row in rows:
-                yield sse_event(row)
-                after = row.id
-            if len(rows) == selectors.EVENT_PAGE:
+            for line in lines:
+                yield line.sse
+                after = subscription.seen = line.id
+            if len(lines) == selectors.EVENT_PAGE:
                 woken = False
                 continue
             woken = True
             if not await subscription.wait(keepalive):
-                if not await db(authorized):
+                if not await read(authorized):
                     yield 'event: end\ndata: {"reason": "signed out"}\n\n'
                     return
                 yield ": keep-alive\n\n"

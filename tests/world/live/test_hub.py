@@ -70,11 +70,22 @@ def test_notify_payload_names_recipients_and_falls_back_to_everyone():
 def test_recipients_since_reads_only_new_rows(tiny_world):
     cook = factories.CharacterFactory(world=tiny_world.world, room=tiny_world.hall, name="Cook")
     first = Event.objects.create(recipient=tiny_world.player, kind="say", actor="X", text="a")
-    assert hub.recipients_since(first.id) == (first.id, [])
+    assert hub.recipients_since(first.id) == (first.id, {})
     second = Event.objects.create(recipient=cook, kind="say", actor="X", text="b")
-    assert hub.recipients_since(0)[0] == second.id
-    assert set(hub.recipients_since(0)[1]) == {tiny_world.player.id, cook.id}
-    assert hub.recipients_since(first.id) == (second.id, [cook.id])
+    assert hub.recipients_since(0) == (second.id, {tiny_world.player.id: first.id, cook.id: second.id})
+    assert hub.recipients_since(first.id) == (second.id, {cook.id: second.id})
+
+
+def test_the_poller_does_not_wake_a_client_for_a_row_it_already_has():
+    async def scenario() -> tuple[bool, bool]:
+        feed = hub.FeedHub(asyncio.get_running_loop())
+        with feed.subscribe(7) as caught_up, feed.subscribe(7) as behind:
+            caught_up.seen = 10
+            behind.seen = 9
+            feed.wake([7], {7: 10})
+            return caught_up.flag.is_set(), behind.flag.is_set()
+
+    assert asyncio.run(scenario()) == (False, True)
 
 
 @pytest.mark.django_db
@@ -121,16 +132,34 @@ def test_waiters_woken_together_share_one_read(tiny_world, monkeypatch):
     new = [Event.objects.create(recipient=who, kind="say", actor="X", text="new") for who in (tiny_world.player, cook)]
     reads = []
     real = stream.rows_after_many
-    monkeypatch.setattr(stream, "rows_after_many", lambda afters: reads.append(afters) or real(afters))
+    monkeypatch.setattr(
+        stream,
+        "rows_after_many",
+        lambda afters, *more, **options: reads.append(afters) or real(afters, *more, **options),
+    )
 
     async def scenario():
         reader = stream.WokenReads()
         return await asyncio.gather(
-            reader.rows_after(tiny_world.player.id, first.id),
-            reader.rows_after(tiny_world.player.id, 0),
-            reader.rows_after(cook.id, 0),
+            reader.lines_after(tiny_world.player.id, first.id),
+            reader.lines_after(tiny_world.player.id, 0),
+            reader.lines_after(cook.id, 0),
         )
 
     again_alice, all_alice, cooks = async_to_sync(scenario)()
     assert len(reads) == 1
-    assert (again_alice, all_alice, cooks) == ([new[0]], [first, new[0]], [new[1]])
+    sse = {row.id: stream.sse_event(row) for row in [first, *new]}
+    assert again_alice == [stream.FeedLine(new[0].id, sse[new[0].id])]
+    assert all_alice == [stream.FeedLine(row.id, sse[row.id]) for row in (first, new[0])]
+    assert cooks == [stream.FeedLine(new[1].id, sse[new[1].id])]
+
+
+@pytest.mark.django_db
+def test_shared_payloads_are_the_same_bytes_as_each_rows_own_event(tiny_world):
+    cook = factories.CharacterFactory(world=tiny_world.world, room=tiny_world.hall, name="Cook")
+    rows = [
+        Event.objects.create(recipient=who, kind="say", actor="Tom", text="hi", data={"b": 1, "a": [2]})
+        for who in (tiny_world.player, cook)
+    ] + [Event.objects.create(recipient=cook, kind="emote", actor="Tom", text='say "hi"\n', data={})]
+    rows = list(Event.objects.filter(id__in=[r.id for r in rows]))  # as read back, like the stream's reads
+    assert stream.feed_lines(rows) == [stream.FeedLine(row.id, stream.sse_event(row)) for row in rows]
