@@ -67,7 +67,9 @@ def rss_and_threads(pid: int) -> tuple[float, int]:
     return int(status["VmRSS"].split()[0]) / 1024, int(status["Threads"])
 
 
-async def measure(url: str, pid: int, listeners: list[str], speakers: list[str], rounds: int) -> dict:
+async def measure(
+    url: str, pid: int, listeners: list[str], speakers: list[str], rounds: int, spread: bool, round_seconds: float
+) -> dict:
     import aiohttp
 
     arrivals: list[float] = []
@@ -107,19 +109,23 @@ async def measure(url: str, pid: int, listeners: list[str], speakers: list[str],
         rss, threads = rss_and_threads(pid)
         # Says on fresh connections: a keep-alive one the server timed out meanwhile would fail the POST.
         speaking = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0, force_close=True))
-        for n in range(rounds):
-            says = [
-                speaking.post(
-                    f"{url}/api/worlds/bench/play/say",
-                    json={"text": f"round {n}"},
-                    headers={"Authorization": f"Bearer {token}"},
-                )
-                for token in speakers
-            ]
-            for response in await asyncio.gather(*says):
+
+        say_times: list[float] = []
+
+        async def say(token: str, text: str, delay: float) -> None:
+            await asyncio.sleep(delay)
+            started = time.monotonic()
+            async with speaking.post(
+                f"{url}/api/worlds/bench/play/say", json={"text": text}, headers={"Authorization": f"Bearer {token}"}
+            ) as response:
                 assert response.status == 200, await response.text()
-                response.release()
-            await asyncio.sleep(0.5)  # rounds apart, so one round's deliveries do not queue behind the next
+            say_times.append(time.monotonic() - started)
+
+        for n in range(rounds):
+            # All rooms' says at once (a burst), or paced evenly over the round (--spread).
+            gap = round_seconds / len(speakers) if spread else 0.0
+            await asyncio.gather(*(say(token, f"round {n}", i * gap) for i, token in enumerate(speakers)))
+            await asyncio.sleep(round_seconds)  # rounds apart, so one round's deliveries do not queue behind the next
         await speaking.close()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(done.wait(), timeout=120)
@@ -139,6 +145,7 @@ async def measure(url: str, pid: int, listeners: list[str], speakers: list[str],
         "p50_ms": round(statistics.median(ordered) * 1000, 1) if ordered else None,
         "p99_ms": round(pct(0.99), 1),
         "max_ms": round(ordered[-1] * 1000, 1) if ordered else None,
+        "say_request_p50_ms": round(statistics.median(say_times) * 1000, 1),
     }
 
 
@@ -147,6 +154,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--rooms", type=int, default=1)
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--spread", action="store_true", help="pace each round's says over the round, not all at once")
+    parser.add_argument("--round-seconds", type=float, default=0.5, help="time between rounds")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="mudsite-live-bench-"))
     os.environ.update(
@@ -177,7 +186,17 @@ def main() -> None:
                     raise SystemExit("uvicorn did not start") from None
                 time.sleep(0.1)
         idle_rss, idle_threads = rss_and_threads(server.pid)
-        result = asyncio.run(measure(f"http://127.0.0.1:{port}", server.pid, listeners, speakers, args.rounds))
+        result = asyncio.run(
+            measure(
+                f"http://127.0.0.1:{port}",
+                server.pid,
+                listeners,
+                speakers,
+                args.rounds,
+                args.spread,
+                args.round_seconds,
+            )
+        )
     finally:
         server.terminate()
         server.wait(timeout=60)
