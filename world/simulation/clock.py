@@ -215,6 +215,7 @@ def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
             report.planned += decide(snapshot, router, being, patrols.get(being.id))
         events.write()  # wake lines before what the NPCs then do
         busy = [b for b in actors if b.sheet.get("plan_queue") and b.sheet_int("action_points", 0) > 0]
+        entered: dict[int, set[int]] = {}
         if busy:
             first_new_item = (Item.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
             characters = Character.objects.select_related("room", "world").in_bulk([b.id for b in busy])
@@ -223,10 +224,11 @@ def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
                 run_plan(turn, characters[being.id], being)
                 turn.events.write()
             report.acted, report.failed = turn.acted, turn.failed
+            entered = turn.entered
             witness(snapshot, [("theft", thief, room_id) for thief, room_id, _ in turn.thefts])
             write_social_gains(turn.social_gain)
             rename_spawned(world_id, first_new_item, seed, slug, tick)
-        report.duties_done = len(daily.duties_progress(snapshot, duties, events))
+        report.duties_done = len(daily.duties_progress(snapshot, duties, events, entered))
         for being in snapshot.beings:
             report.milestones += ambitions.advance_milestones(snapshot, being, events)
         if report.new_day:

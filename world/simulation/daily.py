@@ -149,11 +149,12 @@ def _held_resources(duties: list[Duty]) -> dict[int, list[tuple[str, ...]]]:
     return carried
 
 
-def duty_met(duty: Duty, being: Being, carried: dict[int, list[tuple[str, ...]]]) -> bool:
-    """A patrol: the member is in the duty's room. A resource contribution: the member holds
-    `amount` items tagged `resource_tag` (holding is enough; nothing is handed over)."""
+def duty_met(duty: Duty, being: Being, carried: dict[int, list[tuple[str, ...]]], entered: set[int]) -> bool:
+    """A patrol: the member is in the duty's room or walked into it this tick (on the way
+    elsewhere). A resource contribution: the member holds `amount` items tagged `resource_tag`
+    (holding is enough; nothing is handed over)."""
     if duty.kind == ContractType.PATROL:
-        return duty.room_id is not None and being.room_id == duty.room_id
+        return duty.room_id is not None and (being.room_id == duty.room_id or duty.room_id in entered)
     if duty.kind == ContractType.RESOURCE_CONTRIBUTION:
         tag = duty.resource_tag.strip().casefold()
         held = sum(1 for tags in carried.get(being.id, []) if any(t.strip().casefold() == tag for t in tags))
@@ -161,7 +162,9 @@ def duty_met(duty: Duty, being: Being, carried: dict[int, list[tuple[str, ...]]]
     return False
 
 
-def duties_progress(snapshot: Snapshot, duties: list[Duty], events: EventBatch) -> list[Duty]:
+def duties_progress(
+    snapshot: Snapshot, duties: list[Duty], events: EventBatch, entered: dict[int, set[int]] | None = None
+) -> list[Duty]:
     """Mark done every active duty whose member meets it now; reward them (social status +5,
     currency +10) and count patrols in `lifetime_stats.patrols`. At most three queries a tick."""
     if not duties:
@@ -171,7 +174,9 @@ def duties_progress(snapshot: Snapshot, duties: list[Duty], events: EventBatch) 
     done = [
         d
         for d in duties
-        if (being := by_id.get(d.character_id)) is not None and not being.is_dead and duty_met(d, being, carried)
+        if (being := by_id.get(d.character_id)) is not None
+        and not being.is_dead
+        and duty_met(d, being, carried, (entered or {}).get(being.id, set()))
     ]
     if not done:
         return []

@@ -145,3 +145,16 @@ def test_queries_per_tick_are_the_same_for_10_and_50_npcs_on_duty(tiny_world):
         return len(ctx.captured_queries)
 
     assert count_with(10) == count_with(50)
+
+
+def test_walking_through_the_patrol_room_on_the_way_elsewhere_counts(tiny_world):
+    pantry = factories.RoomFactory(world=tiny_world.world, key="pantry", name="Pantry")
+    factories.ExitFactory(world=tiny_world.world, source=tiny_world.kitchen, destination=pantry, name="pantry door")
+    faction = guild(tiny_world)
+    DailyDuty.objects.create(world=tiny_world.world, character=tiny_world.npc, faction=faction, role_name="Guard",
+                             kind="patrol", room=tiny_world.kitchen, issued_tick=0, deadline_tick=24)  # fmt: skip
+    plan = [{"tool": "move", "args": {"exit": "kitchen door"}}, {"tool": "move", "args": {"exit": "pantry door"}}]
+    Character.objects.filter(pk=tiny_world.npc.pk).update(sheet={"plan_queue": plan, "action_points": 1})
+    tick_world(world=tiny_world.world)
+    assert Character.objects.get(pk=tiny_world.npc.pk).room_id == pantry.pk
+    assert DailyDuty.objects.get(character=tiny_world.npc).status == DutyStatus.DONE
