@@ -13,6 +13,7 @@ from typing import Any
 
 from world.models import EventKind
 from world.services.events import EventBatch
+from world.simulation.memory import recalled
 from world.simulation.planner import Step, step
 from world.simulation.snapshot import Being, Snapshot, Way
 
@@ -184,4 +185,9 @@ def pursuit(snapshot: Snapshot, being: Being, exits: list[Way]) -> tuple[int, st
     milestone = current_milestone(ambition) if ambition is not None else None
     if milestone is None or milestone.get("target_type") != "stat_rooms_visited" or not exits:
         return None
-    return PURSUIT_PRIORITY, "pursue_ambition", step("move", exit=exits[0].name)
+    # Exits not taken before first (the executor remembers explored exits), so an explorer sees
+    # new rooms instead of pacing between two.
+    explored = {(m.get("room"), m.get("exit")) for m in recalled(being, "explored_exit")}
+    here = snapshot.rooms.get(being.room_id or 0, ("", ()))[0]
+    way = next((w for w in exits if (here, w.name) not in explored), exits[0])
+    return PURSUIT_PRIORITY, "pursue_ambition", step("move", exit=way.name, explore=True)

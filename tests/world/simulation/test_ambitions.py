@@ -152,3 +152,16 @@ def test_a_combat_win_is_counted_for_the_warlord(tiny_world):
     assert sheet_of(tiny_world.player)["lifetime_stats"]["combat_wins"] == 1
     tick_world(world=tiny_world.world)
     assert sheet_of(tiny_world.player)["ambition"]["current_milestone_idx"] == 1
+
+
+def test_an_explorer_takes_exits_it_has_not_taken_before(tiny_world):
+    pantry = factories.RoomFactory(world=tiny_world.world, key="pantry", name="Pantry")
+    factories.ExitFactory(world=tiny_world.world, source=tiny_world.kitchen, destination=pantry, name="a pantry door")
+    memory = {"type": "explored_exit", "tick": 0, "room": "kitchen", "exit": "a pantry door"}
+    Character.objects.filter(pk=tiny_world.npc.pk).update(room=tiny_world.kitchen, sheet=explorer(memories=[memory]))
+    tick_world(world=tiny_world.world)
+    assert Character.objects.get(pk=tiny_world.npc.pk).room_id == tiny_world.hall.pk  # "hall door": not taken yet
+    Character.objects.filter(pk=tiny_world.npc.pk).update(room=tiny_world.kitchen)
+    for _ in range(2):  # the pursuit's cooldown
+        tick_world(world=tiny_world.world)
+    assert Character.objects.get(pk=tiny_world.npc.pk).room_id == pantry.pk  # both taken: the first again
