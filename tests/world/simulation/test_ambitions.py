@@ -165,3 +165,13 @@ def test_an_explorer_takes_exits_it_has_not_taken_before(tiny_world):
     for _ in range(2):  # the pursuit's cooldown
         tick_world(world=tiny_world.world)
     assert Character.objects.get(pk=tiny_world.npc.pk).room_id == pantry.pk  # both taken: the first again
+
+
+def test_a_player_move_counts_a_room_visit_for_their_explorer_milestones(tiny_world):
+    from world.services.movement import character_move
+
+    Character.objects.filter(pk=tiny_world.player.pk).update(sheet=explorer(lifetime_stats={"rooms_visited": 4}))
+    character_move(character=Character.objects.get(pk=tiny_world.player.pk), exit_name="kitchen door")
+    assert sheet_of(tiny_world.player)["lifetime_stats"]["rooms_visited"] == 5
+    tick_world(world=tiny_world.world)
+    assert sheet_of(tiny_world.player)["ambition"]["current_milestone_idx"] == 1
