@@ -1,4 +1,5 @@
-"""The daily cycle at each new day: the dawn notice, ambitions' epiphanies and faction duties.
+"""The daily cycle at each new day (the dawn notice, faction duties issued and failed; the
+epiphanies are in `ambitions`), and every tick's check of the duties members have done.
 
 Fixed from TinyMUD: the notices reach every player's feed (TinyMUD's broadcast raised a
 swallowed TypeError), deadlines are game ticks (never the wall clock, so downtime cannot fail a
