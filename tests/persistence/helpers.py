@@ -12,6 +12,7 @@ from persistence.files import read_world_file, world_file_path
 from persistence.importer import import_world_bytes
 from tests import factories
 from world import models as w
+from world.simulation.ambitions import new_ambition
 
 
 def build_rich_world(slug: str = "rich") -> w.World:
@@ -71,7 +72,14 @@ def build_rich_world(slug: str = "rich") -> w.World:
             "plan_queue": [{"tool": "walk", "args": {"to": "yard"}}],
         },
     )
-    bob = factories.NpcFactory(world=world, name="bob", room=yard, description="A guard.")
+    # The world clock's sheet state: an ambition part-way (a milestone done), the counters it reads.
+    bob_ambition = new_ambition("peacekeeper")
+    bob_ambition["milestones"][0]["completed"] = True
+    bob_ambition["current_milestone_idx"] = 1
+    bob = factories.NpcFactory(
+        world=world, name="bob", room=yard, description="A guard.",
+        sheet={"ambition": bob_ambition, "lifetime_stats": {"patrols": 3, "rooms_visited": 7, "combat_wins": 1}},
+    )  # fmt: skip
     carol = factories.NpcFactory(world=world, name="Carol", room=cellar)
     guild = factories.FactionFactory(world=world, name="Smiths", description="Hammer.", leader=alice)
     guild.leadership_threshold = 3
@@ -170,6 +178,11 @@ def build_rich_world(slug: str = "rich") -> w.World:
         world=world, character=bob, faction=duty_faction, role_name="Watch", kind="patrol", resource_tag="ore",
         amount=3, room=w.Room.objects.filter(world=world).order_by("key").first(), issued_tick=24,
         deadline_tick=48, status="failed",
+    )  # fmt: skip
+    w.DailyDuty.objects.create(
+        world=world, character=bob, faction=duty_faction, role_name="Watch", kind="patrol", amount=1,
+        room=w.Room.objects.filter(world=world).order_by("key").first(), issued_tick=48, deadline_tick=72,
+        status="done",
     )  # fmt: skip
     _rich_missions(world, alice=alice, bob=bob, sword=sword_t, yard=yard)
     return world

@@ -134,6 +134,18 @@ def _record(room: Room, kind: ViolenceKind, attacker: Character, target: Charact
     )
 
 
+def _count_win(attacker: Character) -> None:
+    """A blow that kills or makes the target yield is a win: `lifetime_stats.combat_wins` feeds
+    the Warlord's milestones (TinyMUD checked the stat and never wrote it)."""
+    sheet = dict(attacker.sheet) if isinstance(attacker.sheet, dict) else {}
+    stats = dict(sheet.get("lifetime_stats") or {})
+    wins = stats.get("combat_wins", 0)
+    stats["combat_wins"] = (wins if isinstance(wins, int) else 0) + 1
+    sheet["lifetime_stats"] = stats
+    attacker.sheet = sheet
+    attacker.save(update_fields=["sheet"])
+
+
 def _drop_belongings(victim: Character, room: Room) -> list[str]:
     belongings = list(Item.objects.select_for_update().filter(character=victim).order_by("slot"))
     for item in belongings:
@@ -200,6 +212,8 @@ def combat_attack(*, character: Character, target_name: str, rng: random.Random 
         lines.append(f"{target.name} yields! They will not continue fighting.")
         _record(room, ViolenceKind.YIELD, attacker, target)
     target.save(update_fields=["hp", "is_dead", "room", "sheet", "equipped_weapon"])
+    if result.killed or result.yielded:
+        _count_win(attacker)
     data.update(killed=result.killed, yielded=result.yielded, dropped=result.dropped)
 
     text = " ".join(lines)

@@ -104,6 +104,16 @@ def character_move(*, character: Character, exit_name: str) -> Exit:
     return exit_
 
 
+def _count_room_visit(sheet: Any) -> dict[str, Any]:
+    """`lifetime_stats.rooms_visited` + 1 (an ambition's milestones read it), in the move's own UPDATE."""
+    sheet = dict(sheet) if isinstance(sheet, dict) else {}
+    stats = dict(sheet.get("lifetime_stats") or {})
+    visits = stats.get("rooms_visited", 0)
+    stats["rooms_visited"] = (visits if isinstance(visits, int) else 0) + 1
+    sheet["lifetime_stats"] = stats
+    return sheet
+
+
 @transaction.atomic(savepoint=False)
 def character_pass(*, character: Character, exit_: Exit) -> None:
     """Move through an exit of the character's room (already chosen), with the lock check and the events."""
@@ -114,7 +124,11 @@ def character_pass(*, character: Character, exit_: Exit) -> None:
         raise Forbidden(f"The {exit_.name} is locked. You are not permitted to pass.", code="locked")
     destination = exit_.destination
     character.room = destination
-    character.save(update_fields=["room"])
+    fields = ["room"]
+    if not character.is_npc:  # NPCs' moves are counted by the clock's executor, on the tick's snapshot
+        character.sheet = _count_room_visit(character.sheet)
+        fields.append("sheet")
+    character.save(update_fields=fields)
     leave_text, enter_text, own_text = _departure_texts(character.name, exit_)
     watchers = players_in_rooms(room_ids=[origin.pk, destination.pk])
     data = {"exit": exit_.name, "from": origin.key, "to": destination.key}

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from world.models import Carry
+from world.simulation.ambitions import pursuit
 from world.simulation.memory import recalled
 from world.simulation.planner import Step, investigated, step
 from world.simulation.snapshot import Being, Snapshot, Way
@@ -26,6 +27,7 @@ COOLDOWN_TICKS = {
     "steal_object": 12,
     "petty_theft": 12,
     "explore_area": 3,
+    "pursue_ambition": 2,
 }
 CRIME_MEMORY_TICKS = 24
 
@@ -117,5 +119,7 @@ def evaluate(snapshot: Snapshot, being: Being) -> list[Candidate]:
         fresh = [w for w in exits if (key, w.name) not in explored]
         if being.confidence > 40 and fresh:
             add(20, "explore_area", step("move", exit=fresh[0].name, explore=True))
+    if (pursued := pursuit(snapshot, being, exits)) is not None:
+        add(pursued[0], pursued[1], pursued[2])
     found.sort(key=lambda c: -c.priority)  # stable: equal priorities keep rule order
     return found

@@ -21,10 +21,10 @@ from django.db import connection, transaction
 
 from persistence import facade
 from world.exceptions import Conflict
-from world.models import Character, EventKind, Item, World
+from world.models import Character, ContractType, EventKind, Item, World
 from world.services.events import EventBatch
 from world.services.missions import missions_fail_overdue_in
-from world.simulation import autonomy, daily, planner
+from world.simulation import ambitions, autonomy, daily, planner
 from world.simulation.executor import Turn, run_plan
 from world.simulation.gametime import is_new_day
 from world.simulation.memory import remember
@@ -50,6 +50,9 @@ class TickReport:
     planned: int = 0
     woke: list[str] = field(default_factory=list)
     new_day: bool = False
+    duties_done: int = 0
+    milestones: int = 0
+    epiphanies: list[str] = field(default_factory=list)
 
 
 def tick_rng(seed: int, slug: str, tick: int, *extra: object) -> random.Random:
@@ -119,8 +122,9 @@ def witness(snapshot: Snapshot, crimes: list[tuple[str, str, int | None]]) -> No
                     being.safety = max(0.0, being.safety - VIOLENCE_SAFETY_DROP)
 
 
-def decide(snapshot: Snapshot, router: Router, being: Being) -> bool:
-    """Choose the NPC's plan for this tick; True when it got a new one."""
+def decide(snapshot: Snapshot, router: Router, being: Being, patrol_room: int | None = None) -> bool:
+    """Choose the NPC's plan for this tick; True when it got a new one. Order: urgent rules, the
+    plan in hand, pressing needs, today's patrol duty (`patrol_room`), then the best other rule."""
     plan = being.sheet.get("plan_queue")
     has_plan = isinstance(plan, list) and len(plan) > 0 or (plan is not None and not isinstance(plan, list))
     candidates = autonomy.evaluate(snapshot, being)
@@ -135,6 +139,8 @@ def decide(snapshot: Snapshot, router: Router, being: Being) -> bool:
         return False
     elif needy(being) or being.safety < planner.SAFETY_THRESHOLD:
         chosen = planner.offline_plan(snapshot, router, being)
+    elif patrol_room is not None and (patrol := planner.patrol_plan(router, being, patrol_room)):
+        chosen = patrol
     elif candidates:
         chosen, actions = list(candidates[0].steps), [candidates[0].action]
     if not chosen:
@@ -203,10 +209,13 @@ def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
         actors = [
             b for b in snapshot.beings if b.is_npc and not b.is_dead and b.room_id is not None and not is_asleep(b)
         ]
+        duties = daily.active_duties(snapshot)
+        patrols = {d.character_id: d.room_id for d in duties if d.kind == ContractType.PATROL and d.room_id}
         for being in actors:
-            report.planned += decide(snapshot, router, being)
+            report.planned += decide(snapshot, router, being, patrols.get(being.id))
         events.write()  # wake lines before what the NPCs then do
         busy = [b for b in actors if b.sheet.get("plan_queue") and b.sheet_int("action_points", 0) > 0]
+        entered: dict[int, set[int]] = {}
         if busy:
             first_new_item = (Item.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
             characters = Character.objects.select_related("room", "world").in_bulk([b.id for b in busy])
@@ -215,12 +224,17 @@ def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
                 run_plan(turn, characters[being.id], being)
                 turn.events.write()
             report.acted, report.failed = turn.acted, turn.failed
+            entered = turn.entered
             witness(snapshot, [("theft", thief, room_id) for thief, room_id, _ in turn.thefts])
             write_social_gains(turn.social_gain)
             rename_spawned(world_id, first_new_item, seed, slug, tick)
+        report.duties_done = len(daily.duties_progress(snapshot, duties, events, entered))
+        for being in snapshot.beings:
+            report.milestones += ambitions.advance_milestones(snapshot, being, events)
         if report.new_day:
             daily.dawn_notice(snapshot, events)
             daily.duties_cycle(snapshot, events)
+            report.epiphanies = [b.name for b in snapshot.beings if ambitions.epiphany(snapshot, b)]
         missions_fail_overdue_in(world_id=world_id)
         write_sheets(snapshot.beings)
         if not clock._state.adding and snapshot.last_event_id != clock.event_cursor:

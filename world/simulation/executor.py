@@ -54,6 +54,7 @@ class Turn:
     events: EventBatch
     social_gain: dict[int, float] = field(default_factory=dict)
     thefts: list[tuple[str, int | None, str]] = field(default_factory=list)  # (thief, room id, item)
+    entered: dict[int, set[int]] = field(default_factory=dict)  # character id → rooms walked into (patrols)
     acted: int = 0
     failed: int = 0
 
@@ -104,6 +105,7 @@ def perform(turn: Turn, character: Character, being: Being, entry: Any) -> None:
         room_key = character.room.key if character.room else ""
         exit_ = character_move(character=character, exit_name=_arg(args, "exit"))
         being.room_id = character.room_id
+        turn.entered.setdefault(being.id, set()).add(exit_.destination_id)
         bump_stat(being, "rooms_visited")
         if isinstance(args, dict) and args.get("explore"):
             remember(being, turn.tick, "explored_exit", room=room_key, exit=exit_.name)

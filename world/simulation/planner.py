@@ -141,3 +141,11 @@ def offline_plan(snapshot: Snapshot, router: Router, being: Being) -> list[Step]
         if valuable is not None and being.responsibility < 40 and valuable.carry != Carry.FIXED:
             return [step("take", item=valuable.name)]
     return []
+
+
+def patrol_plan(router: Router, being: Being, room_id: int) -> list[Step]:
+    """Walk to a patrol duty's room through unlocked exits (the shared route tree of that room)."""
+    if being.room_id is None or being.room_id == room_id:
+        return []
+    found = router.route(being.room_id, ("duty room", room_id), lambda: [room_id])
+    return [step("move", exit=w.name) for w in found[0]] if found else []

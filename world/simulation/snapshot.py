@@ -108,6 +108,7 @@ class Snapshot:
     rivals: set[frozenset[int]]
     crimes: list[Crime]
     last_event_id: int
+    roles_of: dict[int, set[str]] = field(default_factory=dict)  # character id → role and rank names, casefolded
     by_room: dict[int, list[Being]] = field(default_factory=dict)
     things_in_room: dict[int, list[Thing]] = field(default_factory=dict)
     things_carried: dict[int, list[Thing]] = field(default_factory=dict)
@@ -254,10 +255,12 @@ def load_snapshot(*, world_id: int, tick: int, event_cursor: int) -> Snapshot:
     ]
     ways = load_ways(world_id)
     factions_of: dict[int, set[int]] = defaultdict(set)
-    for character_id, faction_id in FactionMembership.objects.filter(faction__world_id=world_id).values_list(
-        "character_id", "faction_id"
-    ):
+    roles_of: dict[int, set[str]] = defaultdict(set)
+    for character_id, faction_id, role, rank in FactionMembership.objects.filter(
+        faction__world_id=world_id
+    ).values_list("character_id", "faction_id", "role__name", "rank__name"):
         factions_of[character_id].add(faction_id)
+        roles_of[character_id].update(name.casefold() for name in (role, rank) if name)
     rivals = {
         frozenset(pair)
         for pair in FactionLink.objects.filter(faction_a__world_id=world_id, stance=FactionStance.RIVAL).values_list(
@@ -275,4 +278,6 @@ def load_snapshot(*, world_id: int, tick: int, event_cursor: int) -> Snapshot:
         if (kind, actor, room_id) not in seen:  # one row per witness: the same crime seen by many
             seen.add((kind, actor, room_id))
             crimes.append(Crime(kind, actor, room_id))
-    return Snapshot(world_id, tick, rooms, beings, things, ways, dict(factions_of), rivals, crimes, last_event_id)
+    return Snapshot(
+        world_id, tick, rooms, beings, things, ways, dict(factions_of), rivals, crimes, last_event_id, dict(roles_of)
+    )
