@@ -50,10 +50,8 @@ def token_issue(*, user: Any) -> str:
     return raw
 
 
-def token_get(*, raw: str, touch: bool = True) -> ApiToken | None:
-    """The live token (not revoked, not expired, its user active) for a clear token, or None.
-    `touch=False` only looks: an open stream's periodic re-check must not write (on SQLite each
-    write queues for the one write lock, and 1,000 streams' touches delayed every say)."""
+def token_get(*, raw: str) -> ApiToken | None:
+    """The live token (not revoked, not expired, its user active) for a clear token, or None."""
     now = timezone.now()
     cutoff = now - token_lifetime()
     if token_expiry_kind() == "fixed":
@@ -65,17 +63,17 @@ def token_get(*, raw: str, touch: bool = True) -> ApiToken | None:
         .filter(alive, key_hash=token_digest(raw), revoked_at=None, user__is_active=True)
         .first()
     )
-    if token is not None and touch:
-        touch_every = dt.timedelta(seconds=int(getattr(settings, "MUDSITE_TOKEN_TOUCH_SECONDS", 60)))
-        if token.last_used_at is None or token.last_used_at < now - touch_every:
+    if token is not None:
+        touch = dt.timedelta(seconds=int(getattr(settings, "MUDSITE_TOKEN_TOUCH_SECONDS", 60)))
+        if token.last_used_at is None or token.last_used_at < now - touch:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
     return token
 
 
-def token_user(*, raw: str, touch: bool = True) -> Any | None:
+def token_user(*, raw: str) -> Any | None:
     """The active user a live token belongs to, or None."""
-    token = token_get(raw=raw, touch=touch)
+    token = token_get(raw=raw)
     return token.user if token else None
 
 

@@ -182,7 +182,7 @@ def still_authorized(request: HttpRequest) -> bool:
 
     raw = getattr(request, "auth_token", None)
     if raw is not None:
-        return token_user(raw=raw, touch=False) is not None
+        return token_user(raw=raw) is not None
     session_key = request.session.session_key
     if not session_key or not request.session.exists(session_key):
         return False
