@@ -115,14 +115,17 @@ def test_a_long_poll_gives_up_at_its_deadline(tiny_world, settings):
 
 
 @pytest.mark.django_db
-def test_rows_after_many_reads_each_waiter_after_its_own_id_and_caps_the_page(tiny_world):
+def test_lines_after_many_reads_each_waiter_after_its_own_id_and_caps_the_page(tiny_world):
     cook = factories.CharacterFactory(world=tiny_world.world, room=tiny_world.hall, name="Cook")
     alice_rows = [
         Event.objects.create(recipient=tiny_world.player, kind="say", actor="X", text=str(n)) for n in range(4)
     ]
     cook_rows = [Event.objects.create(recipient=cook, kind="say", actor="X", text=str(n)) for n in range(2)]
-    found = stream.rows_after_many({tiny_world.player.id: alice_rows[0].id, cook.id: 0}, limit=2)
-    assert found == {tiny_world.player.id: alice_rows[1:3], cook.id: cook_rows}
+    found = stream.lines_after_many({tiny_world.player.id: alice_rows[0].id, cook.id: 0}, limit=2)
+    assert {who: [line.id for line in lines] for who, lines in found.items()} == {
+        tiny_world.player.id: [row.id for row in alice_rows[1:3]],
+        cook.id: [row.id for row in cook_rows],
+    }
 
 
 @pytest.mark.django_db
@@ -131,12 +134,8 @@ def test_waiters_woken_together_share_one_read(tiny_world, monkeypatch):
     first = Event.objects.create(recipient=tiny_world.player, kind="say", actor="X", text="old")
     new = [Event.objects.create(recipient=who, kind="say", actor="X", text="new") for who in (tiny_world.player, cook)]
     reads = []
-    real = stream.rows_after_many
-    monkeypatch.setattr(
-        stream,
-        "rows_after_many",
-        lambda afters, *more, **options: reads.append(afters) or real(afters, *more, **options),
-    )
+    real = stream.lines_after_many
+    monkeypatch.setattr(stream, "lines_after_many", lambda afters: reads.append(afters) or real(afters))
 
     async def scenario():
         reader = stream.WokenReads()
@@ -161,5 +160,9 @@ def test_shared_payloads_are_the_same_bytes_as_each_rows_own_event(tiny_world):
         Event.objects.create(recipient=who, kind="say", actor="Tom", text="hi", data={"b": 1, "a": [2]})
         for who in (tiny_world.player, cook)
     ] + [Event.objects.create(recipient=cook, kind="emote", actor="Tom", text='say "hi"\n', data={})]
-    rows = list(Event.objects.filter(id__in=[r.id for r in rows]))  # as read back, like the stream's reads
-    assert stream.feed_lines(rows) == [stream.FeedLine(row.id, stream.sse_event(row)) for row in rows]
+    rows = list(Event.objects.filter(id__in=[r.id for r in rows]))  # as read back, like the view's reads
+    found = stream.lines_after_many({tiny_world.player.id: 0, cook.id: 0})
+    assert sorted((line for lines in found.values() for line in lines), key=lambda line: line.id) == [
+        stream.FeedLine(row.id, stream.sse_event(row)) for row in rows
+    ]
+    assert stream.lines_after(cook.id, 0) == [stream.FeedLine(row.id, stream.sse_event(row)) for row in rows[1:]]
