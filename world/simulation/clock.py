@@ -89,7 +89,7 @@ def _json_param() -> str:
 
 
 def write_needs(beings: list[Being]) -> None:
-    rows = [(*b.needs(), b.id) for b in beings if b.needs() != b.needs_before]
+    rows = [(*needs, b.id) for b in beings if (needs := b.needs()) != b.needs_before]
     if rows:
         sets = ", ".join(f"{connection.ops.quote_name(n)} = %s" for n in NEED_COLUMNS)
         with connection.cursor() as cursor:

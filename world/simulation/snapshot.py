@@ -53,7 +53,8 @@ class Being:
     sheet_changed: bool = False
 
     def needs(self) -> tuple[float, ...]:
-        return tuple(getattr(self, n) for n in NEED_COLUMNS)
+        """In `NEED_COLUMNS` order; spelled out, as a tick asks every being thrice."""
+        return (self.hunger, self.thirst, self.socialization, self.sleep, self.safety)
 
     def sheet_int(self, key: str, default: int) -> int:
         value = self.sheet.get(key, default)
