@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 
 from persistence import facade
+from persistence.models import SaveState
 from world.exceptions import Conflict
 from world.models import Character, ContractType, EventKind, Item, World
 from world.services.events import EventBatch
@@ -31,7 +33,7 @@ from world.simulation.memory import remember
 from world.simulation.models import WorldClock
 from world.simulation.needs import Rates, advance_needs, is_asleep, needy
 from world.simulation.paths import Router
-from world.simulation.snapshot import NEED_COLUMNS, Being, Snapshot, load_snapshot
+from world.simulation.snapshot import NEED_COLUMNS, Being, Snapshot, exit_graph, load_snapshot
 
 SPAWN_NAMESPACE = uuid.UUID("3c0d1f4e-5b8a-4f7e-8d2c-9a6b5e4f3d21")
 VIOLENCE_SAFETY_DROP = 40.0
@@ -87,7 +89,7 @@ def _json_param() -> str:
 
 
 def write_needs(beings: list[Being]) -> None:
-    rows = [(*b.needs(), b.id) for b in beings if b.needs() != b.needs_before]
+    rows = [(*needs, b.id) for b in beings if (needs := b.needs()) != b.needs_before]
     if rows:
         sets = ", ".join(f"{connection.ops.quote_name(n)} = %s" for n in NEED_COLUMNS)
         with connection.cursor() as cursor:
@@ -174,9 +176,13 @@ def rename_spawned(world_id: int, first_new_id: int, seed: int, slug: str, tick:
 def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
     """Advance one world by one tick (one game hour), all or nothing."""
     world_id = world if isinstance(world, int) else world.pk
+    outermost = not connection.in_atomic_block  # the tick's own save mark is then the only one
     with transaction.atomic():
-        slug, ticks, time_texts = (
-            World.objects.filter(pk=world_id).values_list("slug", "game_time_ticks", "time_descriptions").get()
+        slug, created_at, ticks, time_texts, version_before = (
+            World.objects.filter(pk=world_id)
+            .annotate(save_version=Subquery(SaveState.objects.filter(pk=OuterRef("pk")).values("dirty_version")[:1]))
+            .values_list("slug", "created_at", "game_time_ticks", "time_descriptions", "save_version")
+            .get()
         )
         clock = clock_of(world_id)
         seed = clock.seed if seed is None else seed
@@ -190,7 +196,10 @@ def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
             if cursor.rowcount != 1:
                 raise TickConflict(f"World {slug} was ticked by someone else.")
         report = TickReport(world=slug, tick=tick, new_day=is_new_day(tick))
-        snapshot = load_snapshot(world_id=world_id, tick=tick, event_cursor=clock.event_cursor)
+        graph = exit_graph(
+            world_id=world_id, world_born=str(created_at), version_before=version_before, reusable=outermost
+        )
+        snapshot = load_snapshot(world_id=world_id, tick=tick, event_cursor=clock.event_cursor, graph=graph)
         rates = rates_of(clock)
         events = EventBatch(world_id=world_id)
         witness(snapshot, [(c.kind, c.actor, c.room_id) for c in snapshot.crimes])

@@ -51,8 +51,11 @@ def advance_needs(being: Being, rates: Rates, *, has_company: bool) -> bool:
         else:
             being.sleep = being.sleep - rates.sleep
     # Always clamped: an out-of-range value loaded from a hand-edited file heals here.
-    for name in ("hunger", "thirst", "socialization", "sleep", "safety"):
-        setattr(being, name, clamp(getattr(being, name)))
+    being.hunger = clamp(being.hunger)
+    being.thirst = clamp(being.thirst)
+    being.socialization = clamp(being.socialization)
+    being.sleep = clamp(being.sleep)
+    being.safety = clamp(being.safety)
     if being.is_npc:
         ap = min(rates.ap_max, max(0, being.sheet_int("action_points", 0)) + 1)
         if ap != being.sheet.get("action_points"):

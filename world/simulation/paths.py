@@ -20,16 +20,10 @@ class Router:
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
         self.trees: dict[Hashable, tuple[dict[int, Way], frozenset[int]]] = {}
-        self._incoming: dict[int, list[Way]] | None = None
 
     def incoming(self) -> dict[int, list[Way]]:
-        if self._incoming is None:
-            incoming: dict[int, list[Way]] = {}
-            for way in sorted(self.snapshot.ways, key=lambda w: (w.name.casefold(), w.name, w.id)):
-                if not way.is_locked and way.source_id != way.destination_id:
-                    incoming.setdefault(way.destination_id, []).append(way)
-            self._incoming = incoming
-        return self._incoming
+        assert self.snapshot.graph is not None  # set by Snapshot.index
+        return self.snapshot.graph.incoming()
 
     def tree(self, key: Hashable, targets: Callable[[], list[int]]) -> tuple[dict[int, Way], frozenset[int]]:
         """Room id → the exit leading one step closer to the nearest target room, and the targets.

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories
 from world.models import Character, Event, EventKind, Item, Room, World, WorldClock
 from world.services.demo import demo_world_seed
+from world.simulation import snapshot as snapshot_module
 from world.simulation.clock import tick_world
 
 
@@ -124,3 +125,43 @@ def test_queries_per_tick_are_the_same_for_10_and_50_planning_npcs(tiny_world):
     fifty, plans = count_with(50)
     assert len(plans) == 50 and all(plans)
     assert ten == fifty
+
+
+def test_the_exit_graph_is_kept_between_ticks_until_the_world_changes(transactional_db, monkeypatch):
+    """Read once per process while nothing but the clock changes the world; any other committed
+    change (here a door locked) reads it afresh; a tick inside an outer transaction never reuses it."""
+    world = factories.WorldFactory(slug="graph", name="Graph")
+    hall = factories.RoomFactory(world=world, key="hall", name="Hall")
+    kitchen = factories.RoomFactory(world=world, key="kitchen", name="Kitchen")
+    door = factories.ExitFactory(world=world, source=hall, destination=kitchen, name="kitchen door")
+    factories.NpcFactory(world=world, room=hall, name="Bob")
+    reads: list[int] = []
+    real_load_ways = snapshot_module.load_ways
+    monkeypatch.setattr(
+        snapshot_module, "load_ways", lambda world_id: reads.append(world_id) or real_load_ways(world_id)
+    )
+
+    def tick_and_graph():
+        seen = {}
+        real_index = snapshot_module.Snapshot.index
+
+        def spy(self):
+            real_index(self)
+            seen["ways"] = self.ways
+
+        monkeypatch.setattr(snapshot_module.Snapshot, "index", spy)
+        tick_world(world=world)
+        monkeypatch.setattr(snapshot_module.Snapshot, "index", real_index)
+        return seen["ways"]
+
+    assert not tick_and_graph()[0].is_locked
+    assert not tick_and_graph()[0].is_locked
+    assert len(reads) == 1, "the second tick reuses the graph"
+    door.is_locked = True
+    door.save()
+    assert tick_and_graph()[0].is_locked
+    assert len(reads) == 2
+    with transaction.atomic():
+        tick_and_graph()
+        tick_and_graph()
+    assert len(reads) == 4
