@@ -97,6 +97,18 @@ class Sheet(BaseModel):
     yielded: bool = False  # combat: an NPC that yielded fights no more
 
 
+def sheet_with_stat(sheet: Any, stat: str, by: int = 1) -> dict[str, Any]:
+    """A copy of `sheet` with `lifetime_stats[stat]` raised by `by` (ambitions' milestones read these);
+    a missing or malformed sheet or counter starts from nothing."""
+    sheet = dict(sheet) if isinstance(sheet, dict) else {}
+    stats = sheet.get("lifetime_stats")
+    stats = dict(stats) if isinstance(stats, dict) else {}
+    current = stats.get(stat, 0)
+    stats[stat] = (current if isinstance(current, int) else 0) + by
+    sheet["lifetime_stats"] = stats
+    return sheet
+
+
 def sheet_errors(value: Any) -> list[str]:
     """Every problem with a sheet value, as readable lines (empty when valid)."""
     if not isinstance(value, dict):

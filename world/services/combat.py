@@ -34,6 +34,7 @@ from world.models import Character, EventKind, Exit, Item, Room, World
 from world.selectors import character_room, room_exits
 from world.services.events import EventBatch, players_in_rooms
 from world.services.movement import character_pass, exit_allows
+from world.sheet import sheet_with_stat
 
 SAFE_TAG = "safe"
 YIELD_AT = 0.30
@@ -137,12 +138,7 @@ def _record(room: Room, kind: ViolenceKind, attacker: Character, target: Charact
 def _count_win(attacker: Character) -> None:
     """A blow that kills or makes the target yield is a win: `lifetime_stats.combat_wins` feeds
     the Warlord's milestones (TinyMUD checked the stat and never wrote it)."""
-    sheet = dict(attacker.sheet) if isinstance(attacker.sheet, dict) else {}
-    stats = dict(sheet.get("lifetime_stats") or {})
-    wins = stats.get("combat_wins", 0)
-    stats["combat_wins"] = (wins if isinstance(wins, int) else 0) + 1
-    sheet["lifetime_stats"] = stats
-    attacker.sheet = sheet
+    attacker.sheet = sheet_with_stat(attacker.sheet, "combat_wins")
     attacker.save(update_fields=["sheet"])
 
 

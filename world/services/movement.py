@@ -11,6 +11,7 @@ from world.fuzzy import fuzzy_matches, fuzzy_resolve
 from world.models import Character, EventKind, Exit, ExitKind, Relationship
 from world.selectors import character_room, room_exits
 from world.services.events import EventBatch, players_in_rooms
+from world.sheet import sheet_with_stat
 
 UP_WORDS = {"up", "upstairs", "up stairs", "stairs up", "upward", "upwards"}
 DOWN_WORDS = {"down", "downstairs", "down stairs", "stairs down", "downward", "downwards"}
@@ -104,16 +105,6 @@ def character_move(*, character: Character, exit_name: str) -> Exit:
     return exit_
 
 
-def _count_room_visit(sheet: Any) -> dict[str, Any]:
-    """`lifetime_stats.rooms_visited` + 1 (an ambition's milestones read it), in the move's own UPDATE."""
-    sheet = dict(sheet) if isinstance(sheet, dict) else {}
-    stats = dict(sheet.get("lifetime_stats") or {})
-    visits = stats.get("rooms_visited", 0)
-    stats["rooms_visited"] = (visits if isinstance(visits, int) else 0) + 1
-    sheet["lifetime_stats"] = stats
-    return sheet
-
-
 @transaction.atomic(savepoint=False)
 def character_pass(*, character: Character, exit_: Exit) -> None:
     """Move through an exit of the character's room (already chosen), with the lock check and the events."""
@@ -126,7 +117,7 @@ def character_pass(*, character: Character, exit_: Exit) -> None:
     character.room = destination
     fields = ["room"]
     if not character.is_npc:  # NPCs' moves are counted by the clock's executor, on the tick's snapshot
-        character.sheet = _count_room_visit(character.sheet)
+        character.sheet = sheet_with_stat(character.sheet, "rooms_visited")  # in the move's own UPDATE
         fields.append("sheet")
     character.save(update_fields=fields)
     leave_text, enter_text, own_text = _departure_texts(character.name, exit_)

@@ -155,19 +155,15 @@ def advance_milestones(snapshot: Snapshot, being: Being, events: EventBatch) -> 
         milestone["completed"] = True
         ambition["current_milestone_idx"] = ambition.get("current_milestone_idx", 0) + 1
         ambition["is_completed"] = ambition["current_milestone_idx"] >= len(ambition["milestones"])
-        status = being.sheet_int("social_status", 50) + MILESTONE_STATUS_GAIN
-        being.sheet["social_status"] = min(100, max(0, status))
-        being.sheet_changed = True
+        being.change_social_status(MILESTONE_STATUS_GAIN)
         done += 1
-        if not being.is_npc:
-            finished = " Your ambition is fulfilled!" if ambition["is_completed"] else ""
-            events.add(
-                recipients=[being.id],
-                kind=EventKind.NOTICE,
-                actor="",
-                text=f"Milestone reached: {milestone.get('description', '')}.{finished}",
-                data={"ambition": ambition.get("name", ""), "milestone": milestone.get("description", "")},
-            )
+        finished = " Your ambition is fulfilled!" if ambition["is_completed"] else ""
+        being.tell(
+            events,
+            kind=EventKind.NOTICE,
+            text=f"Milestone reached: {milestone.get('description', '')}.{finished}",
+            data={"ambition": ambition.get("name", ""), "milestone": milestone.get("description", "")},
+        )
     return done
 
 

@@ -53,16 +53,13 @@ def duties_cycle(snapshot: Snapshot, events: EventBatch) -> None:
         being = by_id.get(character_id)
         if being is None:
             continue
-        being.sheet["social_status"] = max(0, being.sheet_int("social_status", 50) - DUTY_FAILURE_STATUS_DROP)
-        being.sheet_changed = True
-        if not being.is_npc:
-            events.add(
-                recipients=[being.id],
-                kind=EventKind.TIME,
-                actor="",
-                text=f"You failed yesterday's duty as {role_name}. Your standing suffers.",
-                data={"duty": "failed", "role": role_name},
-            )
+        being.change_social_status(-DUTY_FAILURE_STATUS_DROP)
+        being.tell(
+            events,
+            kind=EventKind.TIME,
+            text=f"You failed yesterday's duty as {role_name}. Your standing suffers.",
+            data={"duty": "failed", "role": role_name},
+        )
     rooms_by_key = {key.casefold(): pk for pk, key in Room.objects.filter(world_id=snapshot.world_id).values_list(
         "id", "key")}  # fmt: skip
     new: list[DailyDuty] = []
@@ -96,15 +93,13 @@ def duties_cycle(snapshot: Snapshot, events: EventBatch) -> None:
                 deadline_tick=tick + DAY_TICKS,
             )
         )
-        if not being.is_npc:
-            what = f"contribute {amount} {resource}".strip() if resource else f"patrol {room_key}".strip()
-            events.add(
-                recipients=[being.id],
-                kind=EventKind.TIME,
-                actor="",
-                text=f"Your daily duty as {role_name} of {faction_name}: {what} before the next dawn.",
-                data={"duty": "issued", "role": role_name, "faction": faction_name},
-            )
+        what = f"contribute {amount} {resource}".strip() if resource else f"patrol {room_key}".strip()
+        being.tell(
+            events,
+            kind=EventKind.TIME,
+            text=f"Your daily duty as {role_name} of {faction_name}: {what} before the next dawn.",
+            data={"duty": "issued", "role": role_name, "faction": faction_name},
+        )
     DailyDuty.objects.bulk_create(new)
 
 
@@ -185,20 +180,18 @@ def duties_progress(
     paid: dict[int, int] = {}
     for duty in done:
         being = by_id[duty.character_id]
-        being.sheet["social_status"] = min(100, being.sheet_int("social_status", 50) + DUTY_STATUS_REWARD)
+        being.change_social_status(DUTY_STATUS_REWARD)
         if duty.kind == ContractType.PATROL:
             bump_stat(being, "patrols")
         bump_stat(being, "duties_done")
         being.currency += DUTY_CURRENCY_REWARD
         paid[being.id] = paid.get(being.id, 0) + DUTY_CURRENCY_REWARD
-        if not being.is_npc:
-            events.add(
-                recipients=[being.id],
-                kind=EventKind.TIME,
-                actor="",
-                text=f"Your duty as {duty.role_name} is done. You earn {DUTY_CURRENCY_REWARD} coins.",
-                data={"duty": "done", "role": duty.role_name},
-            )
+        being.tell(
+            events,
+            kind=EventKind.TIME,
+            text=f"Your duty as {duty.role_name} is done. You earn {DUTY_CURRENCY_REWARD} coins.",
+            data={"duty": "done", "role": duty.role_name},
+        )
     with connection.cursor() as cursor:  # an increment: a service may have paid them this tick too
         cursor.executemany(
             f"UPDATE {connection.ops.quote_name(Character._meta.db_table)} SET currency = currency + %s WHERE id = %s",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from world.sheet import MEMORY_LIMIT
+from world.sheet import MEMORY_LIMIT, sheet_with_stat
 from world.simulation.snapshot import Being
 
 
@@ -23,9 +23,5 @@ def recalled(being: Being, kind: str) -> list[dict[str, Any]]:
 
 
 def bump_stat(being: Being, stat: str, by: int = 1) -> None:
-    stats = being.sheet.get("lifetime_stats")
-    stats = dict(stats) if isinstance(stats, dict) else {}
-    current = stats.get(stat, 0)
-    stats[stat] = (current if isinstance(current, int) else 0) + by
-    being.sheet["lifetime_stats"] = stats
+    being.sheet["lifetime_stats"] = sheet_with_stat(being.sheet, stat, by)["lifetime_stats"]
     being.sheet_changed = True

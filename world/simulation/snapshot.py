@@ -61,6 +61,16 @@ class Being:
         value = self.sheet.get(key, default)
         return value if isinstance(value, int) and not isinstance(value, bool) else default
 
+    def change_social_status(self, by: int) -> None:
+        """Social status moved by `by`, kept within 0-100 (the sheet's bounds)."""
+        self.sheet["social_status"] = min(100, max(0, self.sheet_int("social_status", 50) + by))
+        self.sheet_changed = True
+
+    def tell(self, events: Any, *, kind: str, text: str, data: dict[str, Any]) -> None:
+        """A line in this being's feed; NPCs have none."""
+        if not self.is_npc:
+            events.add(recipients=[self.id], kind=kind, actor="", text=text, data=data)
+
 
 @dataclass(frozen=True)
 class Thing:

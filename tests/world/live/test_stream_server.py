@@ -7,6 +7,7 @@ known; every refusal comes from Django's view, with the API's error envelope.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -128,25 +129,27 @@ def test_a_reconnect_resumes_after_last_event_id_with_no_gap_and_no_duplicate(se
     assert after_only == 'Bobby says, "line 3"'
 
 
-def test_an_idle_stream_gets_keep_alive_comments(server, people):
-    alice, _ = people
+@contextlib.contextmanager
+def open_stream(server: AsgiServer, token: str) -> Iterator[Sse]:
+    """The caller's stream, past its first event (`retry:`)."""
     with (
         httpx.Client(base_url=server.url, timeout=30) as client,
-        client.stream("GET", STREAM, headers=bearer(alice)) as r,
+        client.stream("GET", STREAM, headers=bearer(token)) as response,
     ):
-        stream = Sse(r)
+        stream = Sse(response)
         stream.next()
+        yield stream
+
+
+def test_an_idle_stream_gets_keep_alive_comments(server, people):
+    alice, _ = people
+    with open_stream(server, alice) as stream:
         assert stream.next() == {"comment": "keep-alive"}  # MUDSITE_LIVE_KEEPALIVE_SECONDS=1 here
 
 
 def test_a_revoked_token_ends_the_stream(server, people):
     alice, _ = people
-    with (
-        httpx.Client(base_url=server.url, timeout=30) as client,
-        client.stream("GET", STREAM, headers=bearer(alice)) as r,
-    ):
-        stream = Sse(r)
-        stream.next()
+    with open_stream(server, alice) as stream:
         token_revoke(raw=alice)
         assert stream.next_message() == {"event": "end", "data": {"reason": "signed out"}}
 
