@@ -1,50 +1,93 @@
-"""Benchmark the play API's hot endpoints (look, move, say) under concurrent clients.
+"""Benchmark the play API's hot endpoints (look, move, say) under the production server, with wrk.
 
-Runs gunicorn on 127.0.0.1 against a fresh SQLite database in a temporary directory, seeds a
-world with one character per client (plus NPCs and items, so rooms are not empty), then hits
-each endpoint with N client threads for a bounded number of requests (and at most a time
-limit), next to a bare Django view returning the same JSON as `look`, all in the same run.
+Starts mudsite under the server the README recommends (gunicorn with uvicorn workers and the shipped
+gunicorn.conf.py; `--server wsgi` for sync workers) against a fresh SQLite database in a temporary
+directory, seeds a world (two rooms joined by a door, 10 NPCs and 10 items in each, one player per
+token), then drives each endpoint with wrk (one thread, `--connections` keep-alive connections, bearer
+tokens round-robin) in interleaved rounds, next to, in the same run:
 
-    .venv/bin/python bench/play_bench.py [--clients 8] [--requests 150] [--workers 4]
+- a bare Django view returning a stored copy of the same `look` JSON (no auth, no database): the floor;
+- the calibration app (bench/calibration/): plain Django + django-ninja, a comparable 4-query look,
+  served by the same server configuration;
+- Evennia's REST object read, when `--evennia` is given (bench/evennia_peer.sh sets Evennia 6.1 up and
+  writes the URL and session cookie it reads).
 
-Prints a Markdown table (requests/s, p50, p99 latency in ms). Nothing here is asserted.
+    .venv/bin/python bench/play_bench.py [--connections 8] [--seconds 5] [--rounds 3] [--evennia]
+    .venv/bin/python bench/play_bench.py --connections 1      # service time: one client, no queueing
+
+Needs wrk (`apt-get install wrk`). Prints a Markdown table; nothing here is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
-import itertools
 import json
 import os
 import platform
+import re
 import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+EVENNIA_TARGET = ROOT / "var" / "bench" / "evennia" / "target.json"
+TOKENS_PER_RUN = 8  # one player per connection, round-robin (every move is through "door", so order never matters)
+
+LUA_DONE = r"""
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('RESULT {"requests": %d, "non2xx": %d, "socket_errors": %d, "seconds": %f, '
+    .. '"p50_ms": %f, "p99_ms": %f}\n', summary.requests, e.status, e.connect + e.read + e.write + e.timeout,
+    summary.duration / 1e6, latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
 
 
 @dataclass
-class Result:
+class Target:
     name: str
-    latencies: list[float] = field(default_factory=list)
-    errors: int = 0
-    wall: float = 0.0
+    port: int
+    path: str
+    method: str = "GET"
+    body: str | None = None
+    tokens: list[str] = field(default_factory=list)
+    cookie: str | None = None
+    runs: list[dict] = field(default_factory=list)
+
+    def lua(self) -> str:
+        tokens = ", ".join(json.dumps(t) for t in self.tokens)
+        body = json.dumps(self.body) if self.body is not None else "nil"
+        cookie = f'headers["Cookie"] = {json.dumps(self.cookie)}' if self.cookie else ""
+        return f"""
+local tokens = {{{tokens}}}
+local n = 0
+request = function()
+  n = n + 1
+  local headers = {{["Content-Type"] = "application/json"}}
+  if #tokens > 0 then headers["Authorization"] = "Bearer " .. tokens[(n % #tokens) + 1] end
+  {cookie}
+  local body = {body}
+  if body then body = string.gsub(body, "#N", tostring(n)) end
+  return wrk.format("{self.method}", "{self.path}", headers, body)
+end
+{LUA_DONE}"""
 
     def row(self) -> str:
-        ordered = sorted(self.latencies)
-        p50 = statistics.median(ordered) * 1000
-        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
-        rps = len(ordered) / self.wall if self.wall else 0
-        return f"| {self.name} | {len(ordered)} | {self.errors} | {rps:.0f} | {p50:.1f} | {p99:.1f} |"
+        requests = sum(r["requests"] for r in self.runs)
+        seconds = sum(r["seconds"] for r in self.runs)
+        errors = sum(r["non2xx"] + r["socket_errors"] for r in self.runs)
+        p50 = statistics.median(r["p50_ms"] for r in self.runs)
+        p99 = statistics.median(r["p99_ms"] for r in self.runs)
+        return f"| {self.name} | {requests} | {errors} | {requests / seconds:.0f} | {p50:.2f} | {p99:.2f} |"
+
+    def rate(self) -> float:
+        return sum(r["requests"] for r in self.runs) / sum(r["seconds"] for r in self.runs)
 
 
 def free_port() -> int:
@@ -70,8 +113,9 @@ def seed(clients: int) -> tuple[list[str], dict]:
     kitchen = factories.RoomFactory(world=world, key="kitchen", name="Kitchen")
     world.start_room = hall
     world.save()
-    factories.ExitFactory(world=world, source=hall, destination=kitchen, name="kitchen door")
-    factories.ExitFactory(world=world, source=kitchen, destination=hall, name="hall door")
+    # One name both ways: every move is {"exit": "door"} and succeeds whichever room a player is in.
+    factories.ExitFactory(world=world, source=hall, destination=kitchen, name="door")
+    factories.ExitFactory(world=world, source=kitchen, destination=hall, name="door")
     for room in (hall, kitchen):
         for n in range(10):
             factories.NpcFactory(world=world, room=room, name=f"Villager {room.key} {n}")
@@ -84,71 +128,54 @@ def seed(clients: int) -> tuple[list[str], dict]:
     return tokens, look
 
 
-def request(port: int, method: str, path: str, token: str, body: dict | None) -> int:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    try:
-        connection.request(method, path, json.dumps(body) if body is not None else None, headers)
-        response = connection.getresponse()
-        response.read()
-        return response.status
-    finally:
-        connection.close()
-
-
-def run(name: str, port: int, tokens: list[str], per_client: int, time_limit: float, plan) -> Result:
-    result = Result(name)
-    lock = threading.Lock()
-    deadline = time.monotonic() + time_limit
-
-    def client(index: int) -> None:
-        latencies, errors = [], 0
-        for step in range(per_client):
-            if time.monotonic() > deadline:
-                break
-            method, path, body = plan(index, step)
-            started = time.perf_counter()
-            status = request(port, method, path, tokens[index], body)
-            latencies.append(time.perf_counter() - started)
-            errors += status >= 400
-        with lock:
-            result.latencies += latencies
-            result.errors += errors
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(len(tokens))]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    result.wall = time.perf_counter() - started
-    return result
-
-
-def wait_until_up(port: int, process: subprocess.Popen, limit: float = 30) -> None:
+def wait_until_up(port: int, process: subprocess.Popen, limit: float = 60) -> None:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit("gunicorn exited early")
+            raise SystemExit(f"the server on port {port} exited early")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                 return
         except OSError:
             time.sleep(0.1)
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit(f"the server on port {port} did not start")
+
+
+def server_command(server: str, app: str, port: int, workers: int, with_conf: bool) -> list[str]:
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    command = [gunicorn, f"{app}.{server}:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+    if server == "asgi":
+        command += ["-k", "uvicorn_worker.UvicornWorker"]
+    if with_conf:
+        command += ["-c", str(ROOT / "gunicorn.conf.py")]
+    return [*command, "--log-level", "warning"]
+
+
+def wrk(target: Target, connections: int, seconds: float, scratch: Path) -> dict:
+    script = scratch / f"{re.sub(r'[^a-z]+', '-', target.name.lower())}.lua"
+    script.write_text(target.lua())
+    output = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "10s", "-s", str(script),
+         f"http://127.0.0.1:{target.port}"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(output.split("RESULT ", 1)[1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=150, help="per client and endpoint")
-    parser.add_argument("--workers", type=int, default=max(2, 2 * (os.cpu_count() or 1)))
-    parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per endpoint, at most")
+    parser.add_argument("--connections", type=int, default=8, help="wrk's concurrent connections")
+    parser.add_argument("--seconds", type=float, default=5.0, help="per endpoint and round")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds over the endpoints")
+    parser.add_argument("--server", choices=("asgi", "wsgi"), default="asgi")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("GUNICORN_WORKERS", "2")))
+    parser.add_argument("--evennia", action="store_true", help=f"also Evennia's REST read ({EVENNIA_TARGET})")
     parser.add_argument(
-        "--conn-max-age", type=int, default=0, help="CONN_MAX_AGE for the server (0: a connection per request)"
+        "--conn-max-age", type=int, default=None, help="override CONN_MAX_AGE for mudsite (default: the project's)"
     )
     args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk")
 
     scratch = Path(tempfile.mkdtemp(prefix="mudsite-bench-"))
     env = {
@@ -156,64 +183,86 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "MUDSITE_VAR_DIR": str(scratch),
         "BENCH_BARE_JSON": str(scratch / "look.json"),
-        "BENCH_CONN_MAX_AGE": str(args.conn_max_age),
+        "DJANGO_DEBUG": "0",
     }
+    if args.conn_max_age is not None:
+        env["BENCH_CONN_MAX_AGE"] = str(args.conn_max_age)
     env.pop("DATABASE_URL", None)
     os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "MUDSITE_VAR_DIR", "BENCH_BARE_JSON")})
     os.environ.pop("DATABASE_URL", None)
     sys.path.insert(0, str(ROOT))
-    tokens, look = seed(args.clients)
+    tokens, look = seed(TOKENS_PER_RUN)
     (scratch / "look.json").write_text(json.dumps(look))
 
-    port = free_port()
-    gunicorn = [
-        str(Path(sys.executable).with_name("gunicorn")),
-        "mudsite.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--log-level",
-        "warning",
+    calibration_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.calibration.settings", "CALIBRATION_DIR": str(scratch)}
+    calibration_tokens = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "bench.calibration.seed", str(TOKENS_PER_RUN)],
+            cwd=ROOT,
+            env=calibration_env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout  # fmt: skip
+    )
+
+    mudsite_port, calibration_port = free_port(), free_port()
+    servers = [
+        subprocess.Popen(
+            server_command(args.server, "mudsite", mudsite_port, args.workers, with_conf=True), cwd=ROOT, env=env
+        ),
+        subprocess.Popen(
+            server_command(args.server, "bench.calibration", calibration_port, args.workers, with_conf=False),
+            cwd=ROOT,
+            env=calibration_env,
+        ),
     ]
-    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env)
+    base = "/api/worlds/bench/play"
+    targets = [
+        Target("bare Django view (same JSON as look, no auth, no DB)", mudsite_port, "/bench/bare-look"),
+        Target("calibration: plain Django + ninja, 4-query look", calibration_port, "/api/look",
+               tokens=calibration_tokens),
+        Target("mudsite look", mudsite_port, f"{base}/look", tokens=tokens),
+        Target("mudsite move", mudsite_port, f"{base}/move", "POST", '{"exit": "door"}', tokens=tokens),
+        Target("mudsite say", mudsite_port, f"{base}/say", "POST", '{"text": "hello #N"}', tokens=tokens),
+    ]  # fmt: skip
+    if args.evennia:
+        peer = json.loads(EVENNIA_TARGET.read_text())
+        port = int(peer["url"].rsplit(":", 1)[1].split("/", 1)[0])
+        path = "/" + peer["url"].split("/", 3)[3]
+        targets.append(Target(f"Evennia {peer['version']} REST object read", port, path, cookie=peer["cookie"]))
     try:
-        wait_until_up(port, server)
-        base = "/api/worlds/bench/play"
-        doors = ("kitchen door", "hall door")
-        moves = [itertools.count() for _ in tokens]  # each client alternates, across rounds too
-        plans = {
-            "bare Django view (same JSON as look, no auth, no DB)": lambda i, s: ("GET", "/bench/bare-look", None),
-            "look": lambda i, s: ("GET", f"{base}/look", None),
-            "move": lambda i, s: ("POST", f"{base}/move", {"exit": doors[next(moves[i]) % 2]}),
-            "say": lambda i, s: ("POST", f"{base}/say", {"text": f"hello from {i} #{s}"}),
-        }
-        for _ in range(20):  # warm every worker up
-            request(port, "GET", f"{base}/look", tokens[0], None)
-        # Interleaved rounds, so a noisy neighbour on a shared machine hurts every endpoint alike.
-        results = {name: Result(name) for name in plans}
-        per_round = max(1, args.requests // args.rounds)
+        for server, port in zip(servers, (mudsite_port, calibration_port), strict=True):
+            wait_until_up(port, server)
+        for target in targets:  # warm every worker up (and check the target answers 2xx)
+            warm = wrk(target, max(2, args.workers), 3, scratch)
+            if warm["non2xx"] or warm["socket_errors"] or not warm["requests"]:
+                raise SystemExit(f"{target.name}: the warm-up failed: {warm}")
+        # Interleaved rounds, so a noisy neighbour on a shared machine hurts every row alike.
         for _ in range(args.rounds):
-            for name, plan in plans.items():
-                part = run(name, port, tokens, per_round, args.time_limit / args.rounds, plan)
-                results[name].latencies += part.latencies
-                results[name].errors += part.errors
-                results[name].wall += part.wall
+            for target in targets:
+                target.runs.append(wrk(target, args.connections, args.seconds, scratch))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
         shutil.rmtree(scratch, ignore_errors=True)
 
+    kind = "uvicorn workers (gunicorn -k uvicorn_worker.UvicornWorker)" if args.server == "asgi" else "sync workers"
     print(
-        f"{args.clients} concurrent clients, up to {args.requests} requests each per endpoint in {args.rounds} "
-        "interleaved rounds; "
-        f"gunicorn {args.workers} sync workers on 127.0.0.1; SQLite (WAL), CONN_MAX_AGE={args.conn_max_age}; "
-        f"Python {platform.python_version()}, {os.cpu_count()} CPUs.\n"
+        f"wrk -t1 -c{args.connections}, {args.rounds} interleaved rounds of {args.seconds:g} s per row; gunicorn "
+        f"{args.workers} {kind} on 127.0.0.1; SQLite (WAL); DEBUG off; Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs; load before: {os.getloadavg()[0]:.1f}.\n"
     )
     print("| endpoint | requests | errors | req/s | p50 ms | p99 ms |")
     print("|---|---|---|---|---|---|")
-    for result in results.values():
-        print(result.row())
+    for target in targets:
+        print(target.row())
+    look_rate = next(t for t in targets if t.name == "mudsite look").rate()
+    for target in targets:
+        if target.name.startswith(("calibration", "Evennia")):
+            print(f"\nmudsite look / {target.name.split(':')[0]}: {look_rate / target.rate():.2f}x")
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from accounts.api.auth import router as auth_router
+from mudsite.rendering import renderer
 from persistence.api import router as saves_router
 from world.api.building import router as build_router
 from world.api.games import router as games_router
@@ -48,7 +49,10 @@ class MudsiteAPI(NinjaAPI):
 
 
 api = MudsiteAPI(
-    title="mudsite", version="1", description="Play and build text worlds. Errors: {code, message, details}."
+    renderer=renderer,
+    title="mudsite",
+    version="1",
+    description="Play and build text worlds. Errors: {code, message, details}.",
 )
 # Order matters where prefixes overlap: Django tries the URL patterns in the order they are mounted.
 api.add_router("/worlds", worlds_router)

@@ -1,23 +1,55 @@
+"""The ASGI application: what the README's servers run (uvicorn, or gunicorn with uvicorn workers).
+
+Three ways in, chosen by path (docs/decisions.md, "Serving play requests under ASGI"):
+- `/play/stream` GETs of a known caller: served beside Django, no thread per open stream
+  (world/live/asgi_stream.py);
+- the feed reads that wait (`/play/stream` refusals, `/play/events`): Django's ASGI handler, where the
+  async views wait without holding a thread;
+- everything else: Django's WSGI handler on a fixed pool of threads (a2wsgi). Django's ASGI handler
+  runs each sync request in a thread of its own and hops between the event loop and that thread for
+  every sync middleware, signal and the view (~5 ms a request on this 2-core machine against ~0.3 ms
+  here, bench/README.md); the pool's threads also keep their database connections.
+"""
+
 import os
+import re
+from typing import Any
 
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mudsite.settings")
 
-django_application = get_asgi_application()
+django_application: Any = get_asgi_application()
 
+from a2wsgi import WSGIMiddleware  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+
+django_wsgi_application: Any = get_wsgi_application()
 
 if settings.DEBUG:
     # uvicorn serves no static files (runserver did): the admin's and Swagger's assets come from here
     # in development; production runs collectstatic and lets the proxy serve STATIC_ROOT.
-    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler, StaticFilesHandler
 
     django_application = ASGIStaticFilesHandler(django_application)
+    django_wsgi_application = StaticFilesHandler(django_wsgi_application)
 
 from persistence.lifespan import with_save_flush_on_shutdown  # noqa: E402  (needs the apps loaded)
 from world.live.asgi_stream import with_fast_stream  # noqa: E402
 
-# Open SSE streams are served beside Django's handler: no parked thread per stream (world/live/asgi_stream.py).
+# The async views: the live feed, which may wait for events.
+WAITING_PATH = re.compile(r"^/api/worlds/[^/]+/play/(?:stream|events)$")
+
+threaded_django = WSGIMiddleware(django_wsgi_application, workers=settings.MUDSITE_REQUEST_THREADS)
+
+
+async def django_by_path(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    if scope["type"] == "http" and not WAITING_PATH.match(scope["path"]):
+        await threaded_django(scope, receive, send)  # type: ignore[arg-type]
+    else:
+        await django_application(scope, receive, send)
+
+
 # Lifespan "shutdown" exports this process's pending world saves (uvicorn skips atexit on SIGTERM).
-application = with_save_flush_on_shutdown(with_fast_stream(django_application))
+application = with_save_flush_on_shutdown(with_fast_stream(django_by_path))

@@ -43,9 +43,11 @@ def database_from_url(url: str) -> dict:
 
 def sqlite_database(path: Path) -> dict:
     return {
-        "ENGINE": "django.db.backends.sqlite3",
+        # Django's backend plus a pool of open connections (mudsite/db/sqlite3/base.py: why).
+        "ENGINE": "mudsite.db.sqlite3",
         "NAME": path,
         "OPTIONS": {
+            "pool_size": env_int("DB_SQLITE_POOL_SIZE", 8),
             # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing
             # with "database is locked" half-way through a transaction.
             "transaction_mode": "IMMEDIATE",
@@ -178,3 +180,7 @@ MUDSITE_DIALOGUE_BACKEND = os.environ.get("MUDSITE_DIALOGUE_BACKEND", "world.npc
 # comment and re-check the caller's login this often.
 MUDSITE_LIVE_POLL_MS = env_int("MUDSITE_LIVE_POLL_MS", 200)
 MUDSITE_LIVE_KEEPALIVE_SECONDS = env_int("MUDSITE_LIVE_KEEPALIVE_SECONDS", 15)
+
+# Play requests under ASGI run on this many threads per server process (mudsite/asgi.py); the SQLite
+# connection pool (DB_SQLITE_POOL_SIZE) keeps as many connections.
+MUDSITE_REQUEST_THREADS = env_int("MUDSITE_REQUEST_THREADS", 8)

@@ -9,13 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import ApiToken
 from world.exceptions import Conflict, Forbidden, NotFound, Unauthenticated
 from world.fuzzy import fuzzy_matches, fuzzy_resolve
-from world.games.selectors import character_game_flags
 from world.models import (
     NEED_FIELDS,
     SLOT_LABELS,
@@ -29,8 +28,8 @@ from world.models import (
     Room,
     Violence,
     World,
-    WorldKick,
 )
+from world.play_sql import caller_character, look_rows
 from world.simulation.gametime import game_time, room_is_external
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,64}$")
@@ -60,14 +59,7 @@ def play_character_get(
     (`authenticated_at`; None counts as before any kick)."""
     if not SLUG_PATTERN.match(world_slug):
         world_get(slug=world_slug)
-    kicked_at = WorldKick.objects.filter(world=OuterRef("world"), user=OuterRef("account")).values("kicked_at")[:1]
-    character = (
-        Character.objects.select_related("world", "room")
-        .annotate(**character_game_flags())
-        .annotate(kicked_at=Subquery(kicked_at))
-        .filter(world__slug=world_slug, account_id=user.pk)
-        .first()
-    )
+    character = caller_character(user_id=user.pk, world_slug=world_slug)
     if character is None:
         world_get(slug=world_slug)
         raise Forbidden(
@@ -147,11 +139,14 @@ last_token_use = (
 )
 
 
-def presence_marked(row: dict[str, Any]) -> dict[str, Any]:
+def presence_marked(row: dict[str, Any], online_since: datetime | None = None) -> dict[str, Any]:
     """NPCs are always there; a player is online when their client was active within the presence
-    window, else asleep, as TinyMUD showed disconnected players."""
+    window (since `online_since`, by default now minus the window), else asleep, as TinyMUD showed
+    disconnected players."""
     last_seen = row.pop("last_seen", None)
-    online = row["is_npc"] or (last_seen is not None and last_seen >= timezone.now() - presence_window())
+    if online_since is None:
+        online_since = timezone.now() - presence_window()
+    online = row["is_npc"] or (last_seen is not None and last_seen >= online_since)
     return {**row, "online": online, "last_seen": None if row["is_npc"] else last_seen}
 
 
@@ -175,32 +170,11 @@ def _presence_note(row: dict[str, Any]) -> str:
 
 
 def room_look(*, character: Character) -> dict[str, Any]:
-    """The caller's room: one query per collection (exits, characters, items), whatever their sizes.
-
-    Hot path: plain `values()` rows, no model instances.
-    """
+    """The caller's room: one statement per collection (exits, characters, items), whatever their sizes."""
     room = character_room(character=character)
-    exits = [
-        {"name": e["name"], "kind": e["kind"], "locked": e["is_locked"], "destination": e["to_name"] or e["to_key"]}
-        for e in Exit.objects.filter(source=room)
-        .order_by("name", "id")
-        .values("name", "kind", "is_locked", to_name=F("destination__name"), to_key=F("destination__key"))
-    ]
-    characters = [
-        presence_marked(dict(row))
-        for row in Character.objects.filter(room=room)
-        .exclude(pk=character.pk)
-        .exclude(is_npc=True, is_dead=True)
-        .annotate(last_seen=Subquery(last_token_use))
-        .order_by("is_npc", "name")
-        .values("name", "is_npc", "is_dead", "last_seen")
-    ]
-    items = [
-        {"name": name, "carry": carry, "tags": tags, "owner": owner}
-        for name, carry, tags, owner in Item.objects.filter(room=room)
-        .order_by("name", "id")
-        .values_list("name", "carry", "tags", "owner__name")
-    ]
+    exits, others, items = look_rows(room_id=room.pk, viewer_id=character.pk)
+    online_since = timezone.now() - presence_window()
+    characters = [presence_marked(row, online_since) for row in others]
     lines = [room.display_name, room.description]
     if exits:
         lines.append("Exits: " + ", ".join(e["name"] for e in exits) + ".")

@@ -11,13 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import ApiToken
+from mudsite.db.rawsql import RowReader, datetime_param, fetch_all, table
 
 EXPIRY_KINDS = ("sliding", "fixed")
 
@@ -50,24 +53,41 @@ def token_issue(*, user: Any) -> str:
     return raw
 
 
-def token_get(*, raw: str) -> ApiToken | None:
-    """The live token (not revoked, not expired, its user active) for a clear token, or None."""
-    now = timezone.now()
-    cutoff = now - token_lifetime()
-    if token_expiry_kind() == "fixed":
-        alive = Q(created_at__gt=cutoff)
+TOKEN = RowReader(ApiToken, "t", fields=["id", "user_id", "created_at", "last_used_at"])
+# What `request.user` is used for; the other columns (the password hash above all) load on first access.
+TOKEN_USER = RowReader(get_user_model(), "u", fields=["id", "username", "is_staff", "is_superuser", "is_active"])
+
+
+@cache
+def _token_sql(vendor: str, kind: str) -> str:
+    if kind == "fixed":
+        alive = "t.created_at > %s"
     else:  # tokens from before expiry existed were never touched: their age counts from the login
-        alive = Q(last_used_at__gt=cutoff) | Q(last_used_at=None, created_at__gt=cutoff)
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(alive, key_hash=token_digest(raw), revoked_at=None, user__is_active=True)
-        .first()
-    )
-    if token is not None:
-        touch = dt.timedelta(seconds=int(getattr(settings, "MUDSITE_TOKEN_TOUCH_SECONDS", 60)))
-        if token.last_used_at is None or token.last_used_at < now - touch:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-            token.last_used_at = now
+        alive = "(t.last_used_at > %s OR (t.last_used_at IS NULL AND t.created_at > %s))"
+    return f"""
+        SELECT {TOKEN.columns()}, {TOKEN_USER.columns()}
+        FROM {table(ApiToken)} t JOIN {table(get_user_model())} u ON u.id = t.user_id
+        WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s AND {alive}"""
+
+
+def token_get(*, raw: str) -> ApiToken | None:
+    """The live token (not revoked, not expired, its user active) for a clear token, or None.
+
+    Every request asks this, so it is one hand-written statement (mudsite/db/rawsql.py); the token comes
+    with its user loaded."""
+    now = timezone.now()
+    cutoff = datetime_param(now - token_lifetime())
+    kind = token_expiry_kind()
+    cutoffs = [cutoff] if kind == "fixed" else [cutoff, cutoff]
+    rows = fetch_all(_token_sql(connection.vendor, kind), [token_digest(raw), True, *cutoffs])
+    if not rows:
+        return None
+    token = TOKEN.build(rows[0])
+    ApiToken.user.field.set_cached_value(token, TOKEN_USER.build(rows[0], TOKEN.width))
+    touch = dt.timedelta(seconds=int(getattr(settings, "MUDSITE_TOKEN_TOUCH_SECONDS", 60)))
+    if token.last_used_at is None or token.last_used_at < now - touch:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
     return token
 
 

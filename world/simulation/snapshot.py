@@ -7,24 +7,21 @@ uuids), never by id or by set order.
 
 from __future__ import annotations
 
-import json
 import re
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-import orjson
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
+from mudsite.db.rawsql import json_list_reader, json_value, raw_rows, uuid_text
 from world.models import Character, Event, EventKind, Exit, FactionLink, FactionMembership, FactionStance, Item, Room
 
 NUTRITION_TAG = re.compile(r"^(Edible|Drinkable):\s*(\d+)\s*$")
 NEED_COLUMNS = ("hunger", "thirst", "socialization", "sleep", "safety")
 CRIME_KINDS = (EventKind.THEFT, EventKind.VIOLENCE)
 BED_TAG = "bed"
-HEX_DIGITS = re.compile(r"[0-9a-fA-F]{32}")
 
 
 @dataclass
@@ -185,53 +182,6 @@ class Snapshot:
 
 def _float(value: Any) -> float:
     return float(value) if isinstance(value, int | float) else 100.0
-
-
-def json_list_reader() -> Any:
-    """Decode a JSON list column read through a raw cursor (text on SQLite, decoded on PostgreSQL);
-    the same few texts repeat across thousands of rows, so each is parsed once."""
-    seen: dict[str, Any] = {}
-
-    def read(value: Any) -> list[Any]:
-        if isinstance(value, str):
-            if value not in seen:
-                seen[value] = json.loads(value)
-            value = seen[value]
-        return value if isinstance(value, list) else []
-
-    return read
-
-
-def raw_rows(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
-    """The rows of a `values_list` query as the database driver returns them: the ORM's per-value
-    converters cost ~15 µs a row (a third of a second on 20,000 exits, ~0.1 s on a tick's
-    characters and items), so the caller converts the few columns that need it."""
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def json_value(value: Any) -> Any:
-    """A JSON column read by `raw_rows`: text on SQLite (and on PostgreSQL, where Django reads
-    jsonb as text), parsed as the JSONField would; orjson first (a tick parses every sheet), the
-    standard parser for what orjson refuses (NaN, integers beyond 64 bits)."""
-    if not isinstance(value, str | bytes):
-        return value
-    try:
-        return orjson.loads(value)
-    except orjson.JSONDecodeError:
-        return json.loads(value)
-
-
-def uuid_text(value: Any) -> str:
-    """A uuid column read by `raw_rows` (32 hex digits on SQLite, a UUID on PostgreSQL) as
-    `str(UUID)` writes it; Django's 32 digits are cut by hand (building a UUID per character
-    cost ~10 µs, 0.1 s at 10,000 characters)."""
-    if isinstance(value, str) and len(value) == 32 and HEX_DIGITS.fullmatch(value):
-        h = value.lower()
-        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
 
 
 def load_ways(world_id: int) -> list[Way]:

@@ -1,0 +1,100 @@
+"""The SQLite backend's connection pool (mudsite/db/sqlite3/base.py): a connection Django closes in one
+thread is what the next thread's connect() gets, clean; nothing unsafe is ever pooled."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from mudsite.db.sqlite3 import base as pool
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="the pool is SQLite's"),
+]
+
+
+def wrapper(pool_size: int = 8):
+    """A second wrapper on the test database, outside the test's transaction."""
+    db = connections.create_connection("default")
+    db.settings_dict = {**db.settings_dict, "OPTIONS": {**db.settings_dict["OPTIONS"], "pool_size": pool_size}}
+    return db
+
+
+def in_thread(fn):
+    out = []
+    thread = threading.Thread(target=lambda: out.append(fn()))
+    thread.start()
+    thread.join()
+    return out[0]
+
+
+def open_and_close(db):
+    db.inc_thread_sharing()
+    db.ensure_connection()
+    raw = db.connection
+    db.close()
+    return raw
+
+
+@pytest.fixture(autouse=True)
+def empty_pool():
+    pool._idle.clear()
+    yield
+    for idle in pool._idle.values():
+        for raw in idle:
+            raw.close()
+    pool._idle.clear()
+
+
+def test_a_closed_connection_is_reused_by_the_next_thread():
+    first = in_thread(lambda: open_and_close(wrapper()))
+    second = in_thread(lambda: open_and_close(wrapper()))
+    assert second is first
+    assert pool.idle_connections(connection.settings_dict["NAME"]) == 1
+
+
+def test_a_connection_left_in_a_transaction_comes_back_rolled_back():
+    db = wrapper()
+    db.ensure_connection()
+    db.connection.execute("BEGIN")
+    db.connection.execute("CREATE TEMP TABLE scratch (x)")
+    raw = db.connection
+    db.close()
+    again = wrapper()
+    again.ensure_connection()
+    assert again.connection is raw
+    assert not raw.in_transaction
+    assert raw.execute("SELECT count(*) FROM sqlite_temp_master WHERE name = 'scratch'").fetchone() == (0,)
+    again.close()
+
+
+def test_a_connection_closed_inside_an_atomic_block_is_not_pooled():
+    db = wrapper()
+    db.ensure_connection()
+    raw = db.connection
+    db.in_atomic_block = True  # what close() sees when an error ends a request inside atomic()
+    db.close()
+    db.in_atomic_block = False
+    assert pool.idle_connections(connection.settings_dict["NAME"]) == 0
+    fresh = wrapper()
+    fresh.ensure_connection()
+    assert fresh.connection is not raw
+    fresh.close()
+
+
+def test_the_pool_is_bounded_and_size_zero_turns_it_off():
+    opened = [wrapper(pool_size=2) for _ in range(3)]
+    for db in opened:
+        db.ensure_connection()
+    for db in opened:
+        db.close()
+    assert pool.idle_connections(connection.settings_dict["NAME"]) == 2
+    pool._idle.clear()
+    off = wrapper(pool_size=0)
+    raw = open_and_close(off)
+    assert pool.idle_connections(connection.settings_dict["NAME"]) == 0
+    with pytest.raises(Exception, match="closed"):
+        raw.execute("SELECT 1")

@@ -1,0 +1,163 @@
+"""The play path's hand-written SQL (world/play_sql.py, accounts' token_get) answers exactly what the ORM
+queries it replaced answer, on the database under test. The ORM queries live here, as the reference."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from accounts.models import ApiToken
+from accounts.services import tokens
+from tests import factories
+from world.games.models import Mission, MissionObjective, MissionStatus, Offer, OfferStatus
+from world.games.selectors import OPEN_OBJECTIVES_FLAG, PENDING_OFFERS_FLAG, character_game_flags
+from world.models import Character, Exit, Item, WorldKick
+from world.play_sql import caller_character, look_rows
+from world.selectors import last_token_use
+
+pytestmark = pytest.mark.django_db
+
+
+def orm_caller(*, user_id, world_slug):
+    kicked_at = WorldKick.objects.filter(world=OuterRef("world"), user=OuterRef("account")).values("kicked_at")[:1]
+    return (
+        Character.objects.select_related("world", "room")
+        .annotate(**character_game_flags())
+        .annotate(kicked_at=Subquery(kicked_at))
+        .filter(world__slug=world_slug, account_id=user_id)
+        .first()
+    )
+
+
+def orm_look_rows(*, room_id, viewer_id):
+    exits = [
+        {"name": e["name"], "kind": e["kind"], "locked": e["is_locked"], "destination": e["to_name"] or e["to_key"]}
+        for e in Exit.objects.filter(source_id=room_id)
+        .order_by("name", "id")
+        .values("name", "kind", "is_locked", to_name=F("destination__name"), to_key=F("destination__key"))
+    ]
+    characters = list(
+        Character.objects.filter(room_id=room_id)
+        .exclude(pk=viewer_id)
+        .exclude(is_npc=True, is_dead=True)
+        .annotate(last_seen=Subquery(last_token_use))
+        .order_by("is_npc", "name")
+        .values("name", "is_npc", "is_dead", "last_seen")
+    )
+    items = [
+        {"name": name, "carry": carry, "tags": tags, "owner": owner}
+        for name, carry, tags, owner in Item.objects.filter(room_id=room_id)
+        .order_by("name", "id")
+        .values_list("name", "carry", "tags", "owner__name")
+    ]
+    return exits, characters, items
+
+
+def orm_token(raw):
+    now = timezone.now()
+    cutoff = now - tokens.token_lifetime()
+    if tokens.token_expiry_kind() == "fixed":
+        alive = Q(created_at__gt=cutoff)
+    else:
+        alive = Q(last_used_at__gt=cutoff) | Q(last_used_at=None, created_at__gt=cutoff)
+    return (
+        ApiToken.objects.select_related("user")
+        .filter(alive, key_hash=tokens.token_digest(raw), revoked_at=None, user__is_active=True)
+        .first()
+    )
+
+
+def field_values(instance):
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+@pytest.fixture
+def busy_room(db):
+    """A room with everything a look shows: locked and open exits (one to a room without a name),
+    players with used, unused and revoked tokens, live and dead NPCs, owned items with tags."""
+    world = factories.make_world(slug="sql", time_descriptions={"3": "Night."}, game_time_ticks=27)
+    hall = factories.make_room(world=world, key="hall", name="Hall", tags=["external", "lit"])
+    cellar = factories.make_room(world=world, key="cellar", name="")
+    factories.make_exit(source=hall, destination=cellar, name="trapdoor", is_locked=True)
+    factories.make_exit(source=hall, destination=world.start_room, name="arch")
+    me = factories.make_player(world=world, room=hall, name="Me", sheet={"notes": ["a"], "n": 2**40})
+    seen = factories.make_player(world=world, room=hall, name="Seen")
+    tokens.token_issue(user=seen.account)
+    revoked = factories.make_player(world=world, room=hall, name="Revoked")
+    tokens.token_revoke(raw=tokens.token_issue(user=revoked.account))
+    factories.make_player(world=world, room=hall, name="Never")
+    factories.make_npc(world=world, room=hall, name="Ghost", is_dead=True)
+    factories.make_npc(world=world, room=hall, name="Cook")
+    factories.make_player(world=world, room=hall, name="Fallen", is_dead=True)
+    factories.make_item(world=world, room=hall, name="bread", tags=["food", {"k": 1}], owner=me)
+    factories.make_item(world=world, room=hall, name="anvil", carry="fixed")
+    factories.make_item(world=world, room=hall, name="bread", tags=[])
+    mission = Mission.objects.create(
+        world=world, title="m", assignee=me, status=MissionStatus.ACTIVE, created_at=timezone.now()
+    )
+    MissionObjective.objects.create(mission=mission, position=1, kind="visit", description="go", target_room=cellar)
+    Offer.objects.create(
+        world=world, proposer=me, recipient=seen, room=hall, status=OfferStatus.PENDING,
+        expires_at=timezone.now() + dt.timedelta(minutes=5),
+    )  # fmt: skip
+    WorldKick.objects.create(world=world, user=me.account, kicked_at=timezone.now() - dt.timedelta(days=1))
+    return world, hall, me
+
+
+def test_the_caller_is_read_as_the_orm_reads_it(busy_room):
+    world, _, me = busy_room
+    raw = caller_character(user_id=me.account_id, world_slug=world.slug)
+    orm = orm_caller(user_id=me.account_id, world_slug=world.slug)
+    assert field_values(raw) == field_values(orm)
+    assert field_values(raw.world) == field_values(orm.world)
+    assert field_values(raw.room) == field_values(orm.room)
+    for flag in (PENDING_OFFERS_FLAG, OPEN_OBJECTIVES_FLAG, "kicked_at"):
+        assert getattr(raw, flag) == getattr(orm, flag), flag
+    assert raw.kicked_at is not None and getattr(raw, PENDING_OFFERS_FLAG) and getattr(raw, OPEN_OBJECTIVES_FLAG)
+
+
+def test_a_caller_nowhere_and_a_stranger(busy_room):
+    world, _, me = busy_room
+    Character.objects.filter(pk=me.pk).update(room=None)
+    raw = caller_character(user_id=me.account_id, world_slug=world.slug)
+    assert raw.room is None and raw.room_id is None
+    assert field_values(raw) == field_values(orm_caller(user_id=me.account_id, world_slug=world.slug))
+    stranger = factories.make_user()
+    assert caller_character(user_id=stranger.pk, world_slug=world.slug) is None
+    assert caller_character(user_id=me.account_id, world_slug="elsewhere") is None
+
+
+def test_the_look_rows_are_the_orm_rows(busy_room):
+    _, hall, me = busy_room
+    exits, characters, items = look_rows(room_id=hall.pk, viewer_id=me.pk)
+    assert (exits, characters, items) == orm_look_rows(room_id=hall.pk, viewer_id=me.pk)
+    assert [c["name"] for c in characters] == ["Fallen", "Never", "Revoked", "Seen", "Cook"]
+    assert next(c for c in characters if c["name"] == "Seen")["last_seen"] is not None
+    assert [e["destination"] for e in exits] == ["Start", "cellar"]
+
+
+@pytest.mark.parametrize("expiry", ["sliding", "fixed"])
+def test_token_get_finds_what_the_orm_finds(settings, expiry):
+    settings.MUDSITE_TOKEN_EXPIRY = expiry
+    settings.MUDSITE_TOKEN_LIFETIME_SECONDS = 3600
+    live, revoked, old, inactive = (factories.make_user() for _ in range(4))
+    raws = {name: tokens.token_issue(user=user) for name, user in
+            {"live": live, "revoked": revoked, "old": old, "inactive": inactive}.items()}  # fmt: skip
+    tokens.token_revoke(raw=raws["revoked"])
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    ApiToken.objects.filter(user=old).update(created_at=long_ago, last_used_at=long_ago)
+    inactive.is_active = False
+    inactive.save()
+    for name, raw in [*raws.items(), ("unknown", "not-a-token")]:
+        expected = orm_token(raw)
+        found = tokens.token_get(raw=raw)
+        assert (found is None) == (expected is None), name
+        if found is not None:
+            assert (found.pk, found.created_at, found.user.pk, found.user.username) == (
+                expected.pk, expected.created_at, expected.user.pk, expected.user.username
+            )  # fmt: skip
+            assert found.user.check_password("x") == expected.user.check_password("x")  # deferred fields load
+    assert tokens.token_get(raw=raws["live"]) is not None

@@ -1,0 +1,102 @@
+"""The play path's hottest reads as hand-written SQL (mudsite/db/rawsql.py says why).
+
+Each statement here answers what one ORM query in world/selectors.py used to; the selectors keep the
+shape of what they return, and tests/world/test_play_sql.py holds the ORM queries they replace and checks
+that both give identical results on the database under test.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.db import connection
+
+from accounts.models import ApiToken
+from mudsite.db.rawsql import RowReader, aware, fetch_all, json_value, table
+from world.games.models import Mission, MissionObjective, MissionStatus, Offer, OfferStatus
+from world.games.selectors import OPEN_OBJECTIVES_FLAG, PENDING_OFFERS_FLAG
+from world.models import Character, Exit, Item, Room, World, WorldKick
+
+CHARACTER = RowReader(Character, "c")
+WORLD = RowReader(World, "w")
+ROOM = RowReader(Room, "r")
+
+
+@cache
+def _caller_sql(vendor: str) -> str:
+    return f"""
+        SELECT {CHARACTER.columns()},
+            EXISTS(SELECT 1 FROM {table(Offer)} o
+                   WHERE (o.proposer_id = c.id OR o.recipient_id = c.id) AND o.status = %s),
+            EXISTS(SELECT 1 FROM {table(MissionObjective)} mo JOIN {table(Mission)} m ON mo.mission_id = m.id
+                   WHERE m.assignee_id = c.id AND m.status = %s AND mo.completed = %s),
+            (SELECT k.kicked_at FROM {table(WorldKick)} k WHERE k.user_id = c.account_id AND k.world_id = c.world_id),
+            {WORLD.columns()}, {ROOM.columns()}
+        FROM {table(Character)} c
+        JOIN {table(World)} w ON w.id = c.world_id
+        LEFT JOIN {table(Room)} r ON r.id = c.room_id
+        WHERE c.account_id = %s AND w.slug = %s
+        ORDER BY c.id
+        LIMIT 1"""
+
+
+def caller_character(*, user_id: Any, world_slug: str) -> Character | None:
+    """An account's character in a world, with its world and room loaded, the two game flags and
+    `kicked_at` annotated (what `play_character_get` needs), in one statement."""
+    rows = fetch_all(
+        _caller_sql(connection.vendor),
+        [OfferStatus.PENDING, MissionStatus.ACTIVE, False, user_id, world_slug],
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    character = CHARACTER.build(row)
+    at = CHARACTER.width
+    setattr(character, PENDING_OFFERS_FLAG, bool(row[at]))
+    setattr(character, OPEN_OBJECTIVES_FLAG, bool(row[at + 1]))
+    character.kicked_at = aware(row[at + 2])
+    at += 3
+    Character.world.field.set_cached_value(character, WORLD.build(row, at))
+    at += WORLD.width
+    Character.room.field.set_cached_value(character, ROOM.build(row, at) if row[at] is not None else None)
+    return character
+
+
+@cache
+def _look_sql(vendor: str) -> tuple[str, str, str]:
+    exits = f"""
+        SELECT e.name, e.kind, e.is_locked, d.name, d.key
+        FROM {table(Exit)} e JOIN {table(Room)} d ON d.id = e.destination_id
+        WHERE e.source_id = %s ORDER BY e.name, e.id"""
+    last_seen = f"""(SELECT t.last_used_at FROM {table(ApiToken)} t
+        WHERE t.user_id = c.account_id AND t.revoked_at IS NULL AND t.last_used_at IS NOT NULL
+        ORDER BY t.last_used_at DESC LIMIT 1)"""
+    characters = f"""
+        SELECT c.name, c.is_npc, c.is_dead, {last_seen}
+        FROM {table(Character)} c
+        WHERE c.room_id = %s AND c.id <> %s AND NOT (c.is_npc = %s AND c.is_dead = %s)
+        ORDER BY c.is_npc, c.name"""
+    items = f"""
+        SELECT i.name, i.carry, i.tags, o.name
+        FROM {table(Item)} i LEFT JOIN {table(Character)} o ON o.id = i.owner_id
+        WHERE i.room_id = %s ORDER BY i.name, i.id"""
+    return exits, characters, items
+
+
+def look_rows(*, room_id: int, viewer_id: int) -> tuple[list[dict], list[dict], list[dict]]:
+    """A room's exits, the others in it (dead NPCs are gone) with their last activity, and its floor."""
+    exits_sql, characters_sql, items_sql = _look_sql(connection.vendor)
+    exits = [
+        {"name": name, "kind": kind, "locked": bool(locked), "destination": to_name or to_key}
+        for name, kind, locked, to_name, to_key in fetch_all(exits_sql, [room_id])
+    ]
+    characters = [
+        {"name": name, "is_npc": bool(is_npc), "is_dead": bool(is_dead), "last_seen": aware(last_seen)}
+        for name, is_npc, is_dead, last_seen in fetch_all(characters_sql, [room_id, viewer_id, True, True])
+    ]
+    items = [
+        {"name": name, "carry": carry, "tags": json_value(tags), "owner": owner}
+        for name, carry, tags, owner in fetch_all(items_sql, [room_id])
+    ]
+    return exits, characters, items
