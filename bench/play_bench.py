@@ -32,6 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,16 +130,19 @@ def seed(clients: int) -> tuple[list[str], dict]:
     return tokens, look
 
 
-def wait_until_up(port: int, process: subprocess.Popen, limit: float = 60) -> None:
+def wait_until_up(port: int, path: str, process: subprocess.Popen, limit: float = 120) -> None:
+    """Until `path` answers: gunicorn's master listens before its workers have loaded Django."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"the server on port {port} exited early")
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5):
                 return
+        except urllib.error.HTTPError:
+            return  # it answered
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.2)
     raise SystemExit(f"the server on port {port} did not start")
 
 
@@ -169,6 +174,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds over the endpoints")
     parser.add_argument("--server", choices=("asgi", "wsgi"), default="asgi")
     parser.add_argument("--workers", type=int, default=int(os.environ.get("GUNICORN_WORKERS", "2")))
+    parser.add_argument("--baseline", metavar="GIT_REF", help="also serve the same database with this commit's code")
     parser.add_argument("--evennia", action="store_true", help=f"also Evennia's REST read ({EVENNIA_TARGET})")
     parser.add_argument(
         "--conn-max-age", type=int, default=None, help="override CONN_MAX_AGE for mudsite (default: the project's)"
@@ -218,6 +224,21 @@ def main() -> None:
         ),
     ]
     base = "/api/worlds/bench/play"
+    baseline_dir = None
+    if args.baseline:
+        # The same database, served by the code of another commit (the schema must be the same).
+        baseline_dir = scratch / "baseline"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", "-q", str(baseline_dir), args.baseline], cwd=ROOT, check=True
+        )
+        baseline_port = free_port()
+        servers.append(
+            subprocess.Popen(
+                server_command(args.server, "mudsite", baseline_port, args.workers, with_conf=True),
+                cwd=baseline_dir,
+                env={**env, "PYTHONPATH": str(baseline_dir)},
+            )
+        )
     targets = [
         Target("bare Django view (same JSON as look, no auth, no DB)", mudsite_port, "/bench/bare-look"),
         Target("calibration: plain Django + ninja, 4-query look", calibration_port, "/api/look",
@@ -226,14 +247,23 @@ def main() -> None:
         Target("mudsite move", mudsite_port, f"{base}/move", "POST", '{"exit": "door"}', tokens=tokens),
         Target("mudsite say", mudsite_port, f"{base}/say", "POST", '{"text": "hello #N"}', tokens=tokens),
     ]  # fmt: skip
+    if args.baseline:
+        targets += [
+            Target(f"{args.baseline} look", baseline_port, f"{base}/look", tokens=tokens),
+            Target(f"{args.baseline} move", baseline_port, f"{base}/move", "POST", '{"exit": "door"}', tokens=tokens),
+            Target(f"{args.baseline} say", baseline_port, f"{base}/say", "POST", '{"text": "hello #N"}', tokens=tokens),
+        ]  # fmt: skip
     if args.evennia:
         peer = json.loads(EVENNIA_TARGET.read_text())
         port = int(peer["url"].rsplit(":", 1)[1].split("/", 1)[0])
         path = "/" + peer["url"].split("/", 3)[3]
         targets.append(Target(f"Evennia {peer['version']} REST object read", port, path, cookie=peer["cookie"]))
     try:
-        for server, port in zip(servers, (mudsite_port, calibration_port), strict=True):
-            wait_until_up(port, server)
+        for server, port, path in zip(
+            servers, (mudsite_port, calibration_port), ("/bench/bare-look", "/api/look"), strict=True
+        ):
+            for _ in range(2 * args.workers):  # each worker loads Django on its own
+                wait_until_up(port, path, server)
         for target in targets:  # warm every worker up (and check the target answers 2xx)
             warm = wrk(target, max(2, args.workers), 3, scratch)
             if warm["non2xx"] or warm["socket_errors"] or not warm["requests"]:
@@ -247,6 +277,8 @@ def main() -> None:
             server.terminate()
         for server in servers:
             server.wait(timeout=30)
+        if baseline_dir is not None:
+            subprocess.run(["git", "worktree", "remove", "--force", str(baseline_dir)], cwd=ROOT, check=False)
         shutil.rmtree(scratch, ignore_errors=True)
 
     kind = "uvicorn workers (gunicorn -k uvicorn_worker.UvicornWorker)" if args.server == "asgi" else "sync workers"
@@ -259,10 +291,15 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for target in targets:
         print(target.row())
-    look_rate = next(t for t in targets if t.name == "mudsite look").rate()
+    rates = {t.name: t.rate() for t in targets}
+    print()
     for target in targets:
         if target.name.startswith(("calibration", "Evennia")):
-            print(f"\nmudsite look / {target.name.split(':')[0]}: {look_rate / target.rate():.2f}x")
+            print(f"- mudsite look / {target.name.split(':')[0]}: {rates['mudsite look'] / target.rate():.2f}x")
+    if args.baseline:
+        for action in ("look", "move", "say"):
+            ratio = rates[f"mudsite {action}"] / rates[f"{args.baseline} {action}"]
+            print(f"- mudsite {action} / {args.baseline} {action}: {ratio:.2f}x")
 
 
 if __name__ == "__main__":

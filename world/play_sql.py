@@ -100,3 +100,42 @@ def look_rows(*, room_id: int, viewer_id: int) -> tuple[list[dict], list[dict], 
         for name, carry, tags, owner in fetch_all(items_sql, [room_id])
     ]
     return exits, characters, items
+
+
+EXIT = RowReader(Exit, "e")
+DESTINATION = RowReader(Room, "d")
+# What speech and presence read of the people in a room (the rest loads on first access, as `.only()`).
+PRESENT = RowReader(Character, "c", fields=["id", "name", "is_npc", "is_dead", "description", "room_id", "world_id"])
+
+
+def exits_from(*, room_id: int) -> list[Exit]:
+    """A room's exits by name, each with its destination loaded."""
+    sql = f"""SELECT {EXIT.columns()}, {DESTINATION.columns()}
+        FROM {table(Exit)} e JOIN {table(Room)} d ON d.id = e.destination_id
+        WHERE e.source_id = %s ORDER BY e.name, e.id"""
+    exits = []
+    for row in fetch_all(sql, [room_id]):
+        exit_ = EXIT.build(row)
+        Exit.destination.field.set_cached_value(exit_, DESTINATION.build(row, EXIT.width))
+        exits.append(exit_)
+    return exits
+
+
+def people_in(*, room_id: int, excluding: int | None = None) -> list[Character]:
+    """Everyone in a room but dead NPCs (they are gone, as in TinyMUD), players first, by name."""
+    sql = f"""SELECT {PRESENT.columns()} FROM {table(Character)} c
+        WHERE c.room_id = %s AND c.id <> %s AND NOT (c.is_npc = %s AND c.is_dead = %s)
+        ORDER BY c.is_npc, c.name"""
+    return [PRESENT.build(row) for row in fetch_all(sql, [room_id, -1 if excluding is None else excluding, True, True])]
+
+
+def players_by_room(*, room_ids: list[int]) -> dict[int, list[int]]:
+    """Room id → ids of the player characters in it."""
+    if not room_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(room_ids))
+    sql = f"SELECT c.id, c.room_id FROM {table(Character)} c WHERE c.room_id IN ({marks}) AND c.is_npc = %s"
+    by_room: dict[int, list[int]] = {}
+    for character_id, room_id in fetch_all(sql, [*room_ids, False]):
+        by_room.setdefault(room_id, []).append(character_id)
+    return by_room

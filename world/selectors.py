@@ -29,7 +29,7 @@ from world.models import (
     Violence,
     World,
 )
-from world.play_sql import caller_character, look_rows
+from world.play_sql import caller_character, exits_from, look_rows, people_in
 from world.simulation.gametime import game_time, room_is_external
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,64}$")
@@ -108,18 +108,12 @@ def item_brief(item: Item) -> dict[str, Any]:
 
 
 def room_exits(*, room: Room) -> list[Exit]:
-    return list(Exit.objects.filter(source=room).select_related("destination").order_by("name", "id"))
+    return exits_from(room_id=room.pk)
 
 
 def room_others(*, room: Room, character: Character) -> list[Character]:
     """Everyone else in the room, players first; dead NPCs are gone from the room as in TinyMUD."""
-    return list(
-        Character.objects.filter(room=room)
-        .exclude(pk=character.pk)
-        .exclude(is_npc=True, is_dead=True)
-        .only("id", "name", "is_npc", "is_dead", "description", "room_id", "world_id")
-        .order_by("is_npc", "name")
-    )
+    return people_in(room_id=room.pk, excluding=character.pk)
 
 
 def room_items(*, room: Room) -> list[Item]:

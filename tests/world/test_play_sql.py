@@ -15,7 +15,7 @@ from tests import factories
 from world.games.models import Mission, MissionObjective, MissionStatus, Offer, OfferStatus
 from world.games.selectors import OPEN_OBJECTIVES_FLAG, PENDING_OFFERS_FLAG, character_game_flags
 from world.models import Character, Exit, Item, WorldKick
-from world.play_sql import caller_character, look_rows
+from world.play_sql import caller_character, exits_from, look_rows, people_in, players_by_room
 from world.selectors import last_token_use
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +161,27 @@ def test_token_get_finds_what_the_orm_finds(settings, expiry):
             )  # fmt: skip
             assert found.user.check_password("x") == expected.user.check_password("x")  # deferred fields load
     assert tokens.token_get(raw=raws["live"]) is not None
+
+
+def test_exits_people_and_players_by_room_are_the_orm_answers(busy_room):
+    world, hall, me = busy_room
+    raw_exits = exits_from(room_id=hall.pk)
+    orm_exits = list(Exit.objects.filter(source=hall).select_related("destination").order_by("name", "id"))
+    assert [field_values(e) for e in raw_exits] == [field_values(e) for e in orm_exits]
+    assert [field_values(e.destination) for e in raw_exits] == [field_values(e.destination) for e in orm_exits]
+    orm_people = list(
+        Character.objects.filter(room=hall)
+        .exclude(pk=me.pk)
+        .exclude(is_npc=True, is_dead=True)
+        .order_by("is_npc", "name")
+    )
+    raw_people = people_in(room_id=hall.pk, excluding=me.pk)
+    assert [field_values(c) for c in raw_people] == [field_values(c) for c in orm_people]  # deferred fields load
+    assert len(people_in(room_id=hall.pk)) == len(orm_people) + 1
+    rooms = [hall.pk, world.start_room_id]
+    expected: dict[int, list[int]] = {}
+    for pk, room_id in Character.objects.filter(room_id__in=rooms, is_npc=False).values_list("id", "room_id"):
+        expected.setdefault(room_id, []).append(pk)
+    assert {k: sorted(v) for k, v in players_by_room(room_ids=rooms).items()} == {
+        k: sorted(v) for k, v in expected.items()
+    }

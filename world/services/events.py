@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from world.live import hub
 from world.models import Character, Event, EventKind, Room
+from world.play_sql import players_by_room
 
 # Advisory-lock class id for "event rows of world N" (the two-int key space of pg_advisory_xact_lock).
 EVENT_LOCK_CLASS = 0x6D756465
@@ -113,11 +114,7 @@ def insert_events(rows: list[EventRow]) -> None:
 
 def players_in_rooms(*, room_ids: Iterable[int]) -> dict[int, list[int]]:
     """Room id → ids of the player characters in it (one query, whatever the head count)."""
-    by_room: dict[int, list[int]] = {}
-    rows = Character.objects.filter(room_id__in=list(room_ids), is_npc=False).values_list("id", "room_id")
-    for character_id, room_id in rows:
-        by_room.setdefault(room_id, []).append(character_id)
-    return by_room
+    return players_by_room(room_ids=list(room_ids))
 
 
 def events_prune(*, older_than: timedelta) -> int:

@@ -20,6 +20,7 @@ from world.exceptions import Invalid
 from world.fuzzy import fuzzy_resolve
 from world.models import Character, EventKind, Room
 from world.npc_dialogue import DialogueMode, DialogueRequest, dialogue_reply
+from world.play_sql import people_in
 from world.selectors import character_room
 from world.services.events import EventBatch
 
@@ -52,11 +53,7 @@ def _clean_text(text: str, *, what: str = "say") -> str:
 
 def _present(*, room: Room) -> list[Character]:
     """Everyone in the room, the speaker included (one query)."""
-    return list(
-        Character.objects.filter(room=room)
-        .exclude(is_npc=True, is_dead=True)
-        .only("id", "name", "is_npc", "is_dead", "description", "room_id", "world_id")
-    )
+    return people_in(room_id=room.pk)
 
 
 def _resolve_other(*, character: Character, present: list[Character], target: str) -> Character:
