@@ -255,3 +255,20 @@ def test_the_exits_version_moves_on_postgresql_and_sqlite_alike(transactional_db
     assert after_update > start and version() == after_update
     tiny_world.world.delete()
     assert not ExitsVersion.objects.filter(world_id=tiny_world.world.pk).exists()
+
+
+def test_a_tick_reads_what_npcs_carry_or_stand_by_and_supplies_anywhere(tiny_world):
+    """Through three indexes (carried, lying where NPCs are, the supplies index), once each."""
+    far = factories.RoomFactory(world=tiny_world.world, key="far")
+    factories.ItemFactory(world=tiny_world.world, room=far, name="bread", tags=["Edible: 30"])
+    factories.ItemFactory(world=tiny_world.world, room=far, name="cot", tags=["Bed"])
+    factories.ItemFactory(world=tiny_world.world, room=far, name="rock", tags=[])
+    factories.ItemFactory(world=tiny_world.world, room=tiny_world.hall, name="bench", tags=["furniture"])
+    factories.ItemFactory(
+        world=tiny_world.world, room=None, character=tiny_world.npc, slot=0, name="knife", tags=["weapon"]
+    )
+    other = factories.WorldFactory(slug="other", name="Other")
+    elsewhere = factories.RoomFactory(world=other, key="far")
+    factories.ItemFactory(world=other, room=elsewhere, name="cake", tags=["Edible: 5"])
+    snap = snapshot_module.load_snapshot(world_id=tiny_world.world.pk, tick=1, event_cursor=0)
+    assert [t.name for t in snap.things] == ["apple", "bench", "bread", "cot", "knife"]
