@@ -4,7 +4,8 @@ Each N gets a fresh database (var/bench/tick-N.sqlite3) with the generated world
 (bench/generate_world.py: 10,000 rooms, 20,000 exits, ~30,000 items) holding N NPCs and 100
 players; `--food` also lays a loaf of bread in every 50th room so hungry NPCs walk and eat
 (every step then goes through the players' services). Reports the median and quartiles of
-`tick_world` over TICKS ticks (after one warm-up tick) and the queries per tick.
+`tick_world` over TICKS ticks (after one warm-up tick) and the queries per tick, then the same
+NPC count ticked in plain dicts (bench/in_memory_tick.py, TinyMUD's way) and the ratio.
 
 `--say` has a player say a line and walk through a door before every timed tick (outside the
 timing): other writers, as in a world with people in it (the move changes saved world state; the
@@ -68,6 +69,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from bench.generate_world import generate
+    from bench.in_memory_tick import measure
     from world.models import Character, Item, Room
     from world.services.movement import character_move
     from world.services.speech import speech_say
@@ -101,6 +103,11 @@ def main() -> None:
         f"(q1 {q1:.0f}, q3 {q3:.0f}, min {min(timings):.0f}) over {len(timings)} ticks | "
         f"queries/tick median {statistics.median(queries):.0f} | last tick: {report.acted} steps, "
         f"{report.failed} failed, {report.planned} new plans"
+    )
+    in_memory = measure(npcs, args.ticks, food=args.food)
+    print(
+        f"npcs={npcs} in memory (plain dicts, no rulebook): "
+        + ", ".join(f"{planner} {ms:.1f} ms (database tick {median / ms:.1f}x)" for planner, ms in in_memory.items())
     )
 
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 import random
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -199,9 +200,18 @@ def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
         rates = rates_of(clock)
         events = EventBatch(world_id=world_id)
         witness(snapshot, [(c.kind, c.actor, c.room_id) for c in snapshot.crimes])
+        # Company: someone else awake in the room, as of this being's turn (a sleeper who woke
+        # earlier in this loop counts), kept as a count per room instead of a scan per being.
+        awake_in: dict[int, int] = defaultdict(int)
+        for room_id, present in snapshot.by_room.items():
+            awake_in[room_id] = sum(1 for o in present if not is_asleep(o))
         for being in snapshot.beings:
-            company = any(o.id != being.id and not is_asleep(o) for o in snapshot.by_room.get(being.room_id or 0, []))
+            room_id = being.room_id or 0
+            listed = being.room_id is not None and not being.is_dead  # in `by_room`: not its own company
+            company = awake_in[room_id] - (1 if listed and not is_asleep(being) else 0) > 0
             if advance_needs(being, rates, has_company=company):
+                if listed:
+                    awake_in[room_id] += 1
                 report.woke.append(being.name)
                 events.add(
                     recipients=snapshot.players_in(being.room_id),
