@@ -12,6 +12,7 @@ import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 import orjson
@@ -95,14 +96,26 @@ class Thing(NamedTuple):  # a tuple, like `Way`: a tick at 10,000 NPCs builds ~2
     character_id: int | None
 
     def nutrition(self, kind: str) -> int | None:
-        for tag in self.tags:
-            match = NUTRITION_TAG.match(tag)
-            if match and match.group(1) == kind and int(match.group(2)) > 0:
-                return int(match.group(2))
-        return None
+        return tags_nutrition(self.tags, kind)
 
     def has_tag(self, tag: str) -> bool:
-        return any(t.strip().casefold() == tag for t in self.tags)
+        return tag in folded_tags(self.tags)
+
+
+# Per distinct tag tuple, not per item: the planner asks every item of the world's supply rooms
+# each tick, and a world has a few dozen distinct tag lists (the loader shares their tuples).
+@lru_cache(maxsize=4096)
+def tags_nutrition(tags: tuple[str, ...], kind: str) -> int | None:
+    for tag in tags:
+        match = NUTRITION_TAG.match(tag)
+        if match and match.group(1) == kind and int(match.group(2)) > 0:
+            return int(match.group(2))
+    return None
+
+
+@lru_cache(maxsize=4096)
+def folded_tags(tags: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(t.strip().casefold() for t in tags)
 
 
 class Way(NamedTuple):  # a tuple: 20,000 of them are built per tick, ~4x cheaper than a frozen dataclass
