@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.services.tokens import token_issue
 from persistence import facade
@@ -178,9 +179,18 @@ def test_the_exit_graph_is_kept_while_only_others_write(transactional_db, tiny_w
     assert len(reads) == 1, "only the first tick read the exits"
 
 
-def exit_edits(tiny_world):
+def exit_edits(tiny_world, admin_client):
     """Every way an exit (or what the graph reads) changes, each with what the next tick must see."""
     door = tiny_world.door_out
+
+    def admin_change_form_lock():
+        back = tiny_world.door_back
+        form = {"world": tiny_world.world.pk, "source": back.source_id, "destination": back.destination_id,
+                "name": back.name, "kind": back.kind, "is_locked": "on", "lock_allow_ids": "[]",
+                "lock_allow_relationships": "[]"}  # fmt: skip
+        answer = admin_client.post(reverse("admin:world_exit_change", args=[back.pk]), form)
+        assert answer.status_code == 302, answer.context and answer.context["adminform"].form.errors
+        return lambda ways: any(w.id == back.pk and w.is_locked for w in ways)
 
     def orm_lock():  # what the admin's change form does
         found = Exit.objects.get(pk=door.pk)
@@ -217,13 +227,21 @@ def exit_edits(tiny_world):
         Room.objects.filter(pk=tiny_world.kitchen.pk).update(key="scullery")
         return lambda ways: True  # the graph's order follows source keys: read again
 
-    return [orm_lock, raw_sql_unlock, builder_api_lock, builder_api_new_door, orm_delete, room_key_renamed]
+    return [
+        admin_change_form_lock,
+        orm_lock,
+        raw_sql_unlock,
+        builder_api_lock,
+        builder_api_new_door,
+        orm_delete,
+        room_key_renamed,
+    ]
 
 
-def test_every_exit_edit_reads_the_graph_again(transactional_db, tiny_world, monkeypatch):
+def test_every_exit_edit_reads_the_graph_again(transactional_db, tiny_world, admin_client, monkeypatch):
     reads = graph_reads(monkeypatch)
     tick_and_ways(tiny_world.world)
-    for n, edit in enumerate(exit_edits(tiny_world), start=1):
+    for n, edit in enumerate(exit_edits(tiny_world, admin_client), start=1):
         sees_the_edit = edit()
         assert sees_the_edit(tick_and_ways(tiny_world.world)), edit.__name__
         assert len(reads) == 1 + n, edit.__name__
