@@ -259,9 +259,10 @@ def main() -> None:
         path = "/" + peer["url"].split("/", 3)[3]
         targets.append(Target(f"Evennia {peer['version']} REST object read", port, path, cookie=peer["cookie"]))
     try:
-        for server, port, path in zip(
-            servers, (mudsite_port, calibration_port), ("/bench/bare-look", "/api/look"), strict=True
-        ):
+        ready = [(mudsite_port, "/bench/bare-look"), (calibration_port, "/api/look")]
+        if args.baseline:
+            ready.append((baseline_port, "/bench/bare-look"))
+        for server, (port, path) in zip(servers, ready, strict=True):
             for _ in range(2 * args.workers):  # each worker loads Django on its own
                 wait_until_up(port, path, server)
         for target in targets:  # warm every worker up (and check the target answers 2xx)

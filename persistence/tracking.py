@@ -64,6 +64,7 @@ TRANSIENT_MODELS: frozenset[str] = frozenset(
         "world.Event",
         "world.InteractionSession",
         "world.ClockLease",
+        "world.ExitsVersion",
         "world.Offer",
         "world.OfferItem",
         "world.Violence",

@@ -5,6 +5,10 @@ world" (and "a membership's rank belongs to its faction") are triggers. They are
 from the models: every foreign key from a world-scoped model to another world-scoped model
 gets one, plus the few rules listed in EXTRA_RULES. They are (re)installed after every
 `migrate` (post_migrate): SQLite drops a table's triggers when a migration rebuilds it.
+
+Besides the invariants, one counter: `ExitsVersion.version` moves whenever a world's exit graph
+may have changed (see `exits_version_statements`), so the world clock can keep its graph across
+ticks whoever else writes.
 """
 
 from __future__ import annotations
@@ -143,15 +147,120 @@ def postgresql_statements(rule: ScopeRule) -> list[str]:
     ]
 
 
+@dataclass(frozen=True)
+class GraphTable:
+    """A table whose rows the clock's exit graph is built from, and the columns it reads."""
+
+    table: str
+    watched: tuple[str, ...]
+
+
+def exits_version_tables() -> tuple[str, str, list[GraphTable]]:
+    """(the world table, the counter table, what moves the counter). Exits: any insert or delete,
+    and updates of what a route reads (ends, name, locks, world). Rooms: only an id, key or world
+    change (the graph is ordered by source key; a room with exits cannot be deleted without them)."""
+    table = {name: apps.get_model("world", name)._meta.db_table for name in ("World", "Room", "Exit", "ExitsVersion")}
+    exit_columns = ("id", "world_id", "source_id", "destination_id", "name", "is_locked", "lock_allow_ids")
+    return (
+        table["World"],
+        table["ExitsVersion"],
+        [GraphTable(table["Exit"], exit_columns), GraphTable(table["Room"], ("id", "world_id", "key"))],
+    )
+
+
+def _bump(counter: str, worlds: str) -> str:
+    return f"UPDATE {counter} SET version = version + 1 WHERE world_id IN ({worlds})"
+
+
+def exits_version_sqlite_statements() -> list[str]:
+    """Row triggers (SQLite has no other kind): a bump per changed row is a few µs, in place."""
+    world, counter, graph_tables = exits_version_tables()
+    exit_table = graph_tables[0].table
+    statements = [
+        "DROP TRIGGER IF EXISTS mudsite_exits_version_new_world",
+        f"CREATE TRIGGER mudsite_exits_version_new_world AFTER INSERT ON {world} FOR EACH ROW BEGIN "
+        f"INSERT OR IGNORE INTO {counter} (world_id, version) VALUES (NEW.id, 0); END",
+    ]
+    for event, row in (("INSERT", "NEW"), ("DELETE", "OLD")):
+        name = f"mudsite_exits_version_{event.lower()}"
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name}",
+            f"CREATE TRIGGER {name} AFTER {event} ON {exit_table} FOR EACH ROW BEGIN "
+            f"{_bump(counter, f'{row}.world_id')}; END",
+        ]
+    for graph_table in graph_tables:
+        name = f"mudsite_exits_version_{graph_table.table}_update"[:63]
+        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in graph_table.watched)
+        statements += [
+            f"DROP TRIGGER IF EXISTS {name}",
+            f"CREATE TRIGGER {name} AFTER UPDATE OF {', '.join(graph_table.watched)} ON {graph_table.table} "
+            f"FOR EACH ROW WHEN {changed} BEGIN {_bump(counter, 'OLD.world_id, NEW.world_id')}; END",
+        ]
+    return statements
+
+
+def _postgresql_trigger(name: str, event: str, table: str, referencing: str, body: str) -> list[str]:
+    return [
+        f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger AS $$
+        BEGIN
+            {body};
+            RETURN NULL;
+        END $$ LANGUAGE plpgsql""",
+        f"CREATE OR REPLACE TRIGGER {name} AFTER {event} ON {table} REFERENCING {referencing} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {name}()",
+    ]
+
+
+def exits_version_postgresql_statements() -> list[str]:
+    """Statement triggers over transition tables: one bump per statement, not per row (a
+    20,000-exit import updating one counter row 20,000 times in one transaction would grow its
+    version chain quadratically)."""
+    world, counter, graph_tables = exits_version_tables()
+    exit_table = graph_tables[0].table
+    statements = _postgresql_trigger(
+        "mudsite_exits_version_new_world",
+        "INSERT",
+        world,
+        "NEW TABLE AS new_rows",
+        f"INSERT INTO {counter} (world_id, version) SELECT id, 0 FROM new_rows ON CONFLICT DO NOTHING",
+    )
+    for event, rows in (("INSERT", "NEW"), ("DELETE", "OLD")):
+        statements += _postgresql_trigger(
+            f"mudsite_exits_version_{event.lower()}",
+            event,
+            exit_table,
+            f"{rows} TABLE AS changed_rows",
+            _bump(counter, "SELECT world_id FROM changed_rows"),
+        )
+    for graph_table in graph_tables:
+        columns = ", ".join(graph_table.watched)
+        # Rows that are not the same on both sides, by every watched column (an id change too).
+        changed = (
+            f"SELECT world_id FROM (SELECT {columns} FROM old_rows EXCEPT SELECT {columns} FROM new_rows) AS gone "
+            f"UNION SELECT world_id FROM (SELECT {columns} FROM new_rows EXCEPT SELECT {columns} FROM old_rows) AS came"
+        )
+        statements += _postgresql_trigger(
+            f"mudsite_exits_version_{graph_table.table}_update"[:63],
+            "UPDATE",
+            graph_table.table,
+            "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            _bump(counter, changed),
+        )
+    return statements
+
+
 def install_triggers(connection: BaseDatabaseWrapper) -> int:
     render = {"sqlite": sqlite_statements, "postgresql": postgresql_statements}.get(connection.vendor)
     if render is None:
         return 0
+    counter = {"sqlite": exits_version_sqlite_statements, "postgresql": exits_version_postgresql_statements}
     rules = scope_rules()
     with connection.cursor() as cursor:
         for rule in rules:
             for statement in render(rule):
                 cursor.execute(statement)
+        for statement in counter[connection.vendor]():
+            cursor.execute(statement)
     return len(rules)
 
 

@@ -320,6 +320,22 @@ class ItemFields(WorldScoped):
 ITEM_FIELDS = tuple(f.name for f in ItemFields._meta.local_fields if f.name not in {"id", "world"})
 
 
+# Items a world clock's NPCs may walk to from anywhere in the world: food, drink and beds, matched
+# as tag text (a superset: the clock applies the exact rules). `Item` keeps a partial index of just
+# these, and `world.simulation.snapshot` reads through it with this very condition.
+SUPPLY_TAG_WORDS = ("edible", "drinkable", "bed")
+
+
+def supply_tags() -> Q:
+    condition = Q()
+    for word in SUPPLY_TAG_WORDS:
+        condition |= Q(tags__icontains=word)
+    return condition
+
+
+SUPPLIES_INDEX = "item_supplies_by_world"
+
+
 class ItemTemplate(ItemFields):
     key = models.CharField(max_length=64, validators=[KEY_VALIDATOR])
 
@@ -404,7 +420,10 @@ class Item(ItemFields):
                 "container", "container_slot", condition=Q(container__isnull=False), name="item_one_per_container_slot"
             ),
         ]
-        indexes = [models.Index(fields=["world", "room"])]
+        indexes = [
+            models.Index(fields=["world", "room"]),
+            models.Index(fields=["world"], condition=supply_tags(), name=SUPPLIES_INDEX),
+        ]
 
     @property
     def location_label(self) -> str:
@@ -664,4 +683,4 @@ class WorldKick(models.Model):
 # app registry sees them.
 from world.combat.models import Violence, ViolenceKind  # noqa: E402, F401
 from world.games.models import Mission, MissionObjective, Offer, OfferItem  # noqa: E402, F401
-from world.simulation.models import ClockLease, DailyDuty, WorldClock  # noqa: E402, F401
+from world.simulation.models import ClockLease, DailyDuty, ExitsVersion, WorldClock  # noqa: E402, F401

@@ -73,40 +73,46 @@ def evaluate(snapshot: Snapshot, being: Being) -> list[Candidate]:
     wealth_desire = being.sheet_int("wealth_desire", 50)
     social_status = being.sheet_int("social_status", 50)
     found: list[Candidate] = []
+    # Each rule tests its cheap facts about the NPC before looking around (run per NPC per tick).
 
     def add(priority: int, action: str, *steps: Step) -> None:
         if steps and not on_cooldown(being, action, tick):
             found.append(Candidate(priority, action, steps))
 
-    rival = next((o for o in others if snapshot.rival(being, o)), None)
+    rival = next((o for o in others if snapshot.rival(being, o)), None) if others else None
     if rival is not None:
         add(96, "insult_rival", step("emote", verb=f"sneer at {rival.name}, a sworn rival"))
-    threats = [o for o in others if o.aggression > 70] or violence_here(snapshot, being)
-    if being.safety < 30 and threats and exits:
-        add(90, "flee_danger", step("move", exit=exits[0].name))
+    if being.safety < 30 and exits:
+        threats = [o for o in others if o.aggression > 70] or violence_here(snapshot, being)
+        if threats:
+            add(90, "flee_danger", step("move", exit=exits[0].name))
     if being.safety < 30:
         guarded = [w for w in exits if any(b.responsibility > 80 for b in snapshot.by_room.get(w.destination_id, []))]
         if guarded:
             add(60, "move_to_safety", step("move", exit=guarded[0].name))
-    valuables = [t for t in here if (t.value or 0) > 10 and t.owner_id != being.id and t.carry != Carry.FIXED]
-    if wealth_desire > 70 and being.responsibility < 40 and being.currency < 50 and valuables:
-        add(50 + (70 - being.responsibility), "steal_object", step("take", item=valuables[0].name))
+    if wealth_desire > 70 and being.responsibility < 40 and being.currency < 50:
+        valuables = [t for t in here if (t.value or 0) > 10 and t.owner_id != being.id and t.carry != Carry.FIXED]
+        if valuables:
+            add(50 + (70 - being.responsibility), "steal_object", step("take", item=valuables[0].name))
     if social_status < 40 and being.confidence > 60:
         add(40, "boast_achievements", step("emote", verb="boast loudly about past deeds"))
-    hurt = next((o for o in others if not o.is_npc and o.max_hp > 0 and o.hp * 2 < o.max_hp), None)
-    if social_status < 40 and hurt is not None:
-        add(35, "offer_help", step("say", text=f"You look hurt, {hurt.name}. Can I help?"))
-    trinkets = [t for t in here if (t.value or 0) > 5 and t.owner_id is None and t.carry != Carry.FIXED]
-    if being.responsibility < 30 and len(others) < 2 and trinkets:
-        add(30 + (30 - being.responsibility), "petty_theft", step("take", item=trinkets[0].name))
-    crimes = unreported_crimes(being, tick)
-    if being.responsibility > 70 and crimes:
+    if social_status < 40 and others:
+        hurt = next((o for o in others if not o.is_npc and o.max_hp > 0 and o.hp * 2 < o.max_hp), None)
+        if hurt is not None:
+            add(35, "offer_help", step("say", text=f"You look hurt, {hurt.name}. Can I help?"))
+    if being.responsibility < 30 and len(others) < 2:
+        trinkets = [t for t in here if (t.value or 0) > 5 and t.owner_id is None and t.carry != Carry.FIXED]
+        if trinkets:
+            add(30 + (30 - being.responsibility), "petty_theft", step("take", item=trinkets[0].name))
+    crimes = unreported_crimes(being, tick) if being.responsibility > 70 else []
+    if crimes:
         crime = crimes[0]
         add(60, "report_crime", step("report", actor=str(crime.get("actor")), crime_tick=crime.get("tick")))
-    hungry_rival = next((o for o in others if o.is_npc and (o.hunger < 40 or o.thirst < 40)), None)
-    if being.aggression > 60 and being.confidence > 40 and hungry_rival is not None:
-        add(45 + (being.aggression - 60), "challenge_competitor",
-            step("say", text=f"Back off, {hungry_rival.name}. What's here is mine."))  # fmt: skip
+    if being.aggression > 60 and being.confidence > 40 and others:
+        hungry_rival = next((o for o in others if o.is_npc and (o.hunger < 40 or o.thirst < 40)), None)
+        if hungry_rival is not None:
+            add(45 + (being.aggression - 60), "challenge_competitor",
+                step("say", text=f"Back off, {hungry_rival.name}. What's here is mine."))  # fmt: skip
     if being.aggression < 20 and violence_here(snapshot, being) and exits:
         add(70, "flee_conflict", step("move", exit=exits[0].name))
     if being.curiosity > 60:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import random
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,6 @@ from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 
 from persistence import facade
-from persistence.models import SaveState
 from world.exceptions import Conflict
 from world.models import Character, ContractType, EventKind, Item, World
 from world.services.events import EventBatch
@@ -30,7 +30,7 @@ from world.simulation import ambitions, autonomy, daily, planner
 from world.simulation.executor import Turn, run_plan
 from world.simulation.gametime import is_new_day
 from world.simulation.memory import remember
-from world.simulation.models import WorldClock
+from world.simulation.models import ExitsVersion, WorldClock
 from world.simulation.needs import Rates, advance_needs, is_asleep, needy
 from world.simulation.paths import Router
 from world.simulation.snapshot import NEED_COLUMNS, Being, Snapshot, exit_graph, load_snapshot
@@ -176,12 +176,11 @@ def rename_spawned(world_id: int, first_new_id: int, seed: int, slug: str, tick:
 def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
     """Advance one world by one tick (one game hour), all or nothing."""
     world_id = world if isinstance(world, int) else world.pk
-    outermost = not connection.in_atomic_block  # the tick's own save mark is then the only one
     with transaction.atomic():
-        slug, created_at, ticks, time_texts, version_before = (
+        slug, created_at, ticks, time_texts, exits_version = (
             World.objects.filter(pk=world_id)
-            .annotate(save_version=Subquery(SaveState.objects.filter(pk=OuterRef("pk")).values("dirty_version")[:1]))
-            .values_list("slug", "created_at", "game_time_ticks", "time_descriptions", "save_version")
+            .annotate(exits_version=Subquery(ExitsVersion.objects.filter(pk=OuterRef("pk")).values("version")[:1]))
+            .values_list("slug", "created_at", "game_time_ticks", "time_descriptions", "exits_version")
             .get()
         )
         clock = clock_of(world_id)
@@ -196,16 +195,23 @@ def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
             if cursor.rowcount != 1:
                 raise TickConflict(f"World {slug} was ticked by someone else.")
         report = TickReport(world=slug, tick=tick, new_day=is_new_day(tick))
-        graph = exit_graph(
-            world_id=world_id, world_born=str(created_at), version_before=version_before, reusable=outermost
-        )
+        graph = exit_graph(world_id=world_id, world_born=str(created_at), exits_version=exits_version)
         snapshot = load_snapshot(world_id=world_id, tick=tick, event_cursor=clock.event_cursor, graph=graph)
         rates = rates_of(clock)
         events = EventBatch(world_id=world_id)
         witness(snapshot, [(c.kind, c.actor, c.room_id) for c in snapshot.crimes])
+        # Company: someone else awake in the room, as of this being's turn (a sleeper who woke
+        # earlier in this loop counts), kept as a count per room instead of a scan per being.
+        awake_in: dict[int, int] = defaultdict(int)
+        for room_id, present in snapshot.by_room.items():
+            awake_in[room_id] = sum(1 for o in present if not is_asleep(o))
         for being in snapshot.beings:
-            company = any(o.id != being.id and not is_asleep(o) for o in snapshot.by_room.get(being.room_id or 0, []))
+            room_id = being.room_id or 0
+            listed = being.room_id is not None and not being.is_dead  # in `by_room`: not its own company
+            company = awake_in[room_id] - (1 if listed and not is_asleep(being) else 0) > 0
             if advance_needs(being, rates, has_company=company):
+                if listed:
+                    awake_in[room_id] += 1
                 report.woke.append(being.name)
                 events.add(
                     recipients=snapshot.players_in(being.room_id),

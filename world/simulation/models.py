@@ -97,3 +97,17 @@ class ClockLease(models.Model):
 
     def __str__(self) -> str:
         return f"{self.world_id} held by {self.holder}"
+
+
+class ExitsVersion(models.Model):
+    """How often a world's exit graph changed: bumped by database triggers (`world.db_triggers`)
+    on every exit insert and delete, on updates of what routes read (ends, name, locks, world)
+    and on room key changes, whoever writes (ORM, admin, raw SQL). The clock keeps its exit graph
+    while this stays put, so a say or a move no longer costs a re-read. Transient: never exported;
+    the row is made by a trigger when the world is."""
+
+    world = models.OneToOneField(World, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"exits of {self.world_id} at version {self.version}"
