@@ -103,9 +103,9 @@ CHARACTER_SCALARS = (
 
 
 class ImportContext(Protocol):
-    """What a section's `parse` hook may ask the importer: a row already imported, by its key."""
+    """What a section's `parse` hook may ask the importer: the id of a row already imported, by its key."""
 
-    def find(self, section: str, key: Any, where: str) -> Model: ...
+    def find_id(self, section: str, key: Any, where: str) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -179,9 +179,9 @@ def exit_locks(row: dict[str, Any], ctx: ExportContext) -> dict[str, Any]:
 
 
 def exit_locks_parse(row: dict[str, Any], ctx: ImportContext, where: str) -> dict[str, Any]:
-    row["lock_allow_ids"] = [ctx.find("characters", name, where).pk for name in row.pop("lock_allow")]
+    row["lock_allow_ids"] = [ctx.find_id("characters", name, where) for name in row.pop("lock_allow")]
     row["lock_allow_relationships"] = [
-        {**rule, "to": ctx.find("characters", rule["to"], where).pk}
+        {**rule, "to": ctx.find_id("characters", rule["to"], where)}
         if isinstance(rule, dict) and "to" in rule
         else rule
         for rule in row["lock_allow_relationships"]
@@ -195,7 +195,7 @@ def link_pair(row: dict[str, Any], ctx: ExportContext) -> dict[str, Any]:
 
 def link_pair_parse(row: dict[str, Any], ctx: ImportContext, where: str) -> dict[str, Any]:
     # Stored once, the lower faction id first (the table's check constraint).
-    low, high = sorted(row.pop("factions"), key=lambda name: ctx.find("factions", name, where).pk)
+    low, high = sorted(row.pop("factions"), key=lambda name: ctx.find_id("factions", name, where))
     return {**row, "a": low, "b": high}
 
 
