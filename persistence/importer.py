@@ -336,6 +336,13 @@ class Importer(mudsite.ImportContext):
             value = (*(row[k] for k in reference.scope), value)
         return self.resolve(reference.section, reference.keys, value, where, what=reference.key)
 
+    def reference_index(self, reference: Reference) -> dict[Any, int]:
+        """What reference_id looks values up in: (scope values +) natural key → id."""
+        if reference.section is None:
+            assert reference.target is get_user_model(), f"{reference.key}: no section exports {reference.target}"
+            return {username: user.pk for username, user in self.users.items()}
+        return self.index(reference.section.name, reference.keys)
+
     def run(self, document: dict[str, Any]) -> None:
         imported_models: set[type[Model]] = set()
         for section in import_order():
@@ -386,19 +393,28 @@ class Importer(mudsite.ImportContext):
                 i, row = remaining[0]
                 ref = self_refs[0]
                 raise ImportRejected(f"{section.name}/{i}: {ref.key} {row[ref.key]!r} is not in the file (or a cycle)")
+            # Each reference's index looked up once a wave, not through three calls a row and reference.
+            lookups = [(reference, self.reference_index(reference)) for reference in (*now_refs, *self_refs)]
             resolved = []
             for i, row in wave:
-                where = f"{section.name}/{i}"
                 values: dict[str, Any] = {reference.field: None for reference in deferred}
                 for key, lookup in plain.items():
                     value = row[key]
                     if key in datetimes and value is not None:
-                        value = when(value, where)
+                        value = when(value, f"{section.name}/{i}")
                     values[lookup] = value
                 if "uuid" in values and self.fresh:
                     values["uuid"] = uuid.uuid4()
-                for reference in (*now_refs, *self_refs):
-                    values[reference.field] = self.reference_id(reference, row, where)
+                for reference, index in lookups:
+                    value = row[reference.key]
+                    if value is not None:
+                        if reference.scope:
+                            value = (*(row[k] for k in reference.scope), value)
+                        found = index.get(value)
+                        if found is None:
+                            raise ImportRejected(f"{section.name}/{i}: {reference.key} {value!r} is not in the file")
+                        value = found
+                    values[reference.field] = value
                 resolved.append(values)
             pks = insert_rows(section, resolved, world=self.world)
             for (i, _row), pk in zip(wave, pks, strict=True):
