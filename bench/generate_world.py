@@ -1,7 +1,11 @@
 """Generate the benchmark world: 10,000 rooms, 20,000 exits, 30,000 items, 1,000 characters
 (+ 50 templates, 20 factions with ranks and roles, 1,000 memberships, 2,000 relationships).
 
-Usage: DATABASE_URL=sqlite:///abs/path.sqlite3 python bench/generate_world.py [SLUG]
+Usage: DATABASE_URL=sqlite:///abs/path.sqlite3 python bench/generate_world.py [SLUG] [--rooms N]
+
+--rooms N scales the world (the scaling curve of bench/README.md): N rooms, 2N exits, 3N items,
+N/10 characters with as many memberships and twice as many relationships, one chest per 20 rooms;
+the 50 templates and 20 factions stay.
 """
 
 from __future__ import annotations
@@ -31,9 +35,15 @@ BATCH = 2000
 DESCRIPTION = "A plain stone room with a wooden floor, a draughty window and a smell of old bread."
 
 
-def generate(slug: str, *, head_count: int = CHARACTERS, players: int | None = None) -> w.World:
-    """`players` of the `head_count` characters have accounts (default: half); the rest are NPCs."""
+def generate(
+    slug: str, *, head_count: int | None = None, players: int | None = None, room_count: int = ROOMS
+) -> w.World:
+    """`players` of the `head_count` characters have accounts (default: half); the rest are NPCs.
+    `room_count` scales the rooms, exits, items and (by default) characters together."""
     rng = random.Random(1)
+    scale = room_count / ROOMS
+    head_count = round(CHARACTERS * scale) if head_count is None else head_count
+    item_count, chest_count = round(ITEMS * scale), room_count // 20
     players = head_count // 2 if players is None else players
     User = get_user_model()
     password = make_password("bench-password")
@@ -58,7 +68,7 @@ def generate(slug: str, *, head_count: int = CHARACTERS, players: int | None = N
                     tags=["indoor"] if i % 3 else [],
                     faction=factions[i % 20] if i % 10 == 0 else None,
                 )
-                for i in range(ROOMS)
+                for i in range(room_count)
             ],
             batch_size=BATCH,
         )
@@ -67,12 +77,12 @@ def generate(slug: str, *, head_count: int = CHARACTERS, players: int | None = N
                 w.Exit(
                     world=world,
                     source=rooms[i],
-                    destination=rooms[(i + step) % ROOMS],
+                    destination=rooms[(i + step) % room_count],
                     name=name,
                     is_locked=(i % 50 == 0),
                 )
-                for i in range(ROOMS)
-                for step, name in ((1, "east door"), (ROOMS - 1, "west door"))[:EXITS_PER_ROOM]
+                for i in range(room_count)
+                for step, name in ((1, "east door"), (room_count - 1, "west door"))[:EXITS_PER_ROOM]
             ],
             batch_size=BATCH,
         )
@@ -87,7 +97,7 @@ def generate(slug: str, *, head_count: int = CHARACTERS, players: int | None = N
                     is_npc=i >= len(users),
                     name=f"Char{i:04d}",
                     description="A nondescript adventurer.",
-                    room=rooms[rng.randrange(ROOMS)],
+                    room=rooms[rng.randrange(room_count)],
                     hunger=rng.uniform(0, 100),
                     currency=rng.randrange(1000),
                     sheet={"high_concept": "Traveller", "quirks": ["hums"]},
@@ -102,11 +112,11 @@ def generate(slug: str, *, head_count: int = CHARACTERS, players: int | None = N
         chests = w.Item.objects.bulk_create(
             [
                 w.Item(world=world, name="chest", carry="fixed", tags=["Container"], room=rooms[i * 20])
-                for i in range(500)
+                for i in range(chest_count)
             ],
             batch_size=BATCH,
         )
-        loose = max(0, ITEMS - len(chests) - 2 * len(chests) - head_count)
+        loose = max(0, item_count - len(chests) - 2 * len(chests) - head_count)
         w.Item.objects.bulk_create(
             [
                 *(
@@ -121,7 +131,7 @@ def generate(slug: str, *, head_count: int = CHARACTERS, players: int | None = N
                         name=f"pebble {i}",
                         description="A smooth grey pebble.",
                         template=templates[i % 50],
-                        room=rooms[rng.randrange(ROOMS)],
+                        room=rooms[rng.randrange(room_count)],
                         value=i % 100,
                     )
                     for i in range(loose)
@@ -150,6 +160,12 @@ def generate(slug: str, *, head_count: int = CHARACTERS, players: int | None = N
 
 if __name__ == "__main__":
     started = time.perf_counter()
-    world = generate(sys.argv[1] if len(sys.argv) > 1 else "bench")
+    args = sys.argv[1:]
+    size = ROOMS
+    if "--rooms" in args:
+        at = args.index("--rooms")
+        size = int(args[at + 1])
+        del args[at : at + 2]
+    world = generate(args[0] if args else "bench", room_count=size)
     counts = {m.__name__: m.objects.count() for m in (w.Room, w.Exit, w.Item, w.Character)}
     print(f"generated {world.slug}: {counts} in {time.perf_counter() - started:.1f} s")

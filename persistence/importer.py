@@ -7,15 +7,17 @@ Exporting the imported world gives back the same bytes: every row, timestamp and
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
-from django.db.models import BigIntegerField, Max, Model, Value
+from django.db.models import BigIntegerField, Model, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -26,9 +28,10 @@ from persistence.formats.mudsite import InvalidWorldFile, parse_document, valida
 from persistence.models import SaveState
 from world import models as w
 from world.services.worlds import world_empty
-from world.validation import tree_text_problem
+from world.validation import json_tree_text_problem, tree_text_problem
 
 BATCH = 1000
+ROWS_PER_INSERT = 500
 
 # Told the name of each step before it runs (the admin shows it while a long import runs).
 Progress = Callable[[str], None]
@@ -68,12 +71,14 @@ def import_world_bytes(
             document = parse_document(data)
         except InvalidWorldFile as exc:
             raise ImportRejected(f"not a valid world file: {exc}") from None
+        return import_world_document(document, slug=slug, replace=replace, progress=progress, source=data)
     return import_world_document(document, slug=slug, replace=replace, progress=progress)
 
 
-def refuse_unstorable(document: dict[str, Any], *, slug: str | None) -> None:
-    """What the database or a later export could not hold is refused here, on every database alike."""
-    problem = tree_text_problem(document)
+def refuse_unstorable(document: dict[str, Any], *, slug: str | None, source: bytes | None = None) -> None:
+    """What the database or a later export could not hold is refused here, on every database alike.
+    `source`: the JSON text `document` was parsed from (a scan of it spares walking the tree)."""
+    problem = tree_text_problem(document) if source is None else json_tree_text_problem(source, document)
     if problem:
         raise ImportRejected(f"the file holds text that cannot be stored: it {problem}")
     version = document.get("world_version") or 0
@@ -90,9 +95,14 @@ def refuse_unstorable(document: dict[str, Any], *, slug: str | None) -> None:
 
 
 def import_world_document(
-    document: dict[str, Any], *, slug: str | None = None, replace: bool = False, progress: Progress | None = None
+    document: dict[str, Any],
+    *,
+    slug: str | None = None,
+    replace: bool = False,
+    progress: Progress | None = None,
+    source: bytes | None = None,
 ) -> w.World:
-    refuse_unstorable(document, slug=slug)
+    refuse_unstorable(document, slug=slug, source=source)
     try:
         with transaction.atomic():
             return _import(document, slug=slug, replace=replace, progress=progress)
@@ -102,40 +112,96 @@ def import_world_document(
         raise ImportRejected(f"the database refused the world: {exc}") from None
 
 
-PREPARED_KINDS = {"JSONField", "UUIDField", "DateTimeField"}
+def uses_row_tuples(section: mudsite.Section) -> bool:
+    """The world-scoped tables with uuids (rooms, exits, characters, items, ...) go in as plain
+    tuples through one executemany; their ids come back by uuid."""
+    return section.world_path == "world_id" and any(f.name == "uuid" for f in section.model._meta.concrete_fields)
 
 
-def insert_with_uuids[M: Model](model: type[M], objects: list[M], *, world: w.World) -> list[M]:
-    """bulk_create for the big tables (rooms, exits, items): one executemany of prepared rows,
-    then the new ids read back by uuid. Django's bulk_create compiles every value of every row and
-    took most of an import's time."""
-    if not objects:
-        return objects
+def json_text_for_sqlite(field: Any, connection: Any) -> Callable[[Any], Any]:
+    def prepare(value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return orjson.dumps(value).decode()
+        except orjson.JSONEncodeError:  # what orjson refuses, Django's encoder still says
+            return field.get_db_prep_save(value, connection)
+
+    return prepare
+
+
+def column_preparer(field: Any, connection: Any) -> Callable[[Any], Any] | None:
+    """How a value parsed from the file becomes the database's parameter (None: as it is).
+    Django's get_db_prep_save does the same for every value of every row, at ~2 µs a value."""
+    kind = field.get_internal_type()
+    if kind == "JSONField":
+        if connection.vendor == "sqlite":
+            return json_text_for_sqlite(field, connection)
+        return lambda value: field.get_db_prep_save(value, connection)
+    if kind == "UUIDField":
+        native = connection.features.has_native_uuid_field
+
+        def prepare_uuid(value: Any) -> Any:
+            if value is None:
+                return None
+            value = value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+            return value if native else value.hex
+
+        return prepare_uuid
+    if kind == "DateTimeField":
+        if _is_stamp(field):  # a section that does not carry it: stamped now, as a save would
+            return lambda value: field.get_db_prep_save(value or timezone.now(), connection)
+        return lambda value: field.get_db_prep_save(value, connection)
+    return None
+
+
+def insert_tuples(section: mudsite.Section, rows: list[dict[str, Any]], *, world: w.World) -> list[int]:
+    """Multi-row INSERTs of prepared values (no model instance per row), then the new ids read back
+    by uuid, in the order of `rows`. `rows` map field names to values (foreign keys: ids)."""
+    if not rows:
+        return []
+    model = section.model
     connection = connections[router.db_for_write(model)]
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    prepared = [(i, f) for i, f in enumerate(fields) if f.get_internal_type() in PREPARED_KINDS]
+    plan: list[tuple[str, Callable[[Any], Any] | None]] = []
+    constants: dict[str, Any] = {"world": world.pk}
+    for f in fields:
+        if f.name not in rows[0] and f.name not in constants and not callable(f.default):
+            constants[f.name] = f.get_db_prep_save(f.get_default(), connection)
+        plan.append((f.name, None if f.name in constants else column_preparer(f, connection)))
+    callable_defaults = {f.name: f.get_default for f in fields if f.name not in rows[0] and f.name not in constants}
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    rows = []
-    for obj in objects:
-        values = [getattr(obj, f.attname) for f in fields]
-        for i, f in prepared:
-            values[i] = f.get_db_prep_save(values[i], connection)
-        rows.append(values)
-    manager = model._default_manager.filter(world=world)  # type: ignore[misc]
-    last_pk = manager.aggregate(last=Max("pk"))["last"] or 0
+    table = quote(model._meta.db_table)
+    # Many rows a statement: SQLite's cost is per statement (its statement journal, AUTOINCREMENT
+    # bookkeeping, the triggers' set-up), so an executemany of one-row INSERTs took ~3x as long.
+    rows_per_statement = max(1, min(ROWS_PER_INSERT, (connection.features.max_query_params or 999) // len(fields)))
+    head = f"INSERT INTO {table} ({', '.join(quote(str(f.column)) for f in fields)}) VALUES "
+    one_row = f"({', '.join(['%s'] * len(fields))})"
+    full_statement = head + ", ".join([one_row] * rows_per_statement)
+    uuid_at = [name for name, _ in plan].index("uuid")
+    column_of = {f.name: quote(str(f.column)) for f in fields}
+    world_column, uuid_column = column_of["world"], column_of["uuid"]
+    pk_column = quote(str(model._meta.pk.column))  # type: ignore[union-attr]
+    uuids: list[Any] = []  # as stored, in the order of `rows`
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[start : start + BATCH])
-    ids = {str(key): pk for key, pk in manager.filter(pk__gt=last_pk).values_list("uuid", "pk")}
-    for obj in objects:
-        obj.pk = ids[str(obj.uuid)]  # type: ignore[attr-defined]
-        obj._state.adding = False
-        obj._state.db = connection.alias
-    return objects
+        cursor.execute(f"SELECT COALESCE(MAX({pk_column}), 0) FROM {table} WHERE {world_column} = %s", [world.pk])
+        last_pk = cursor.fetchone()[0]
+        for start in range(0, len(rows), rows_per_statement):  # memory stays one statement's rows
+            params = []
+            for row in rows[start : start + rows_per_statement]:
+                if callable_defaults:
+                    row = {**{name: make() for name, make in callable_defaults.items()}, **row}
+                row.update(constants)  # the caller's own dicts, built for this insert
+                params.append([row[name] if prepare is None else prepare(row[name]) for name, prepare in plan])
+            sql = full_statement if len(params) == rows_per_statement else head + ", ".join([one_row] * len(params))
+            cursor.execute(sql, list(itertools.chain.from_iterable(params)))
+            uuids.extend(values[uuid_at] for values in params)
+        cursor.execute(
+            f"SELECT {uuid_column}, {pk_column} FROM {table} WHERE {world_column} = %s AND {pk_column} > %s",
+            [world.pk, last_pk],
+        )
+        ids = dict(cursor.fetchall())
+    return [ids[key] for key in uuids]
 
 
 def _users(usernames: Iterable[str]) -> dict[str, Any]:
@@ -233,22 +299,22 @@ class Importer(mudsite.ImportContext):
         self.fresh = fresh  # a copy under another slug gets new uuids (they are unique across worlds)
         self.users = users
         self.progress = progress or (lambda _step: None)
-        self.imported: dict[str, list[tuple[dict[str, Any], Model]]] = {}
-        self.indexes: dict[tuple[str, tuple[str, ...]], dict[Any, Model]] = {}
+        self.imported: dict[str, list[tuple[dict[str, Any], int]]] = {}  # the file's row, its new id
+        self.indexes: dict[tuple[str, tuple[str, ...]], dict[Any, int]] = {}
         self.deferred: list[tuple[mudsite.Section, Reference]] = []
 
-    def index(self, section_name: str, keys: tuple[str, ...]) -> dict[Any, Model]:
+    def index(self, section_name: str, keys: tuple[str, ...]) -> dict[Any, int]:
         """The rows of a section by the file's values of `keys` (the file's uuids, too, when the
         import gives new ones: references inside the file still resolve through them)."""
         found = self.indexes.get((section_name, keys))
         if found is None:
             found = {}
-            for row, obj in self.imported.get(section_name, []):
-                found[row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)] = obj
+            for row, pk in self.imported.get(section_name, []):
+                found[row[keys[0]] if len(keys) == 1 else tuple(row[k] for k in keys)] = pk
             self.indexes[(section_name, keys)] = found
         return found
 
-    def find(self, section: str, key: Any, where: str) -> Model:
+    def find_id(self, section: str, key: Any, where: str) -> int:
         target = next(s for s in mudsite.SECTION_SPECS if s.name == section)
         return self.resolve(target, _output_keys(target, self.natural_key(target)), key, where, what=section)
 
@@ -258,22 +324,29 @@ class Importer(mudsite.ImportContext):
                 return (candidate,)
         raise ImproperlyConfigured(f"section {section.name} has no natural key")
 
-    def resolve(self, target: mudsite.Section, keys: tuple[str, ...], value: Any, where: str, *, what: str) -> Model:
+    def resolve(self, target: mudsite.Section, keys: tuple[str, ...], value: Any, where: str, *, what: str) -> int:
         found = self.index(target.name, keys).get(value)
         if found is None:
             raise ImportRejected(f"{where}: {what} {value!r} is not in the file")
         return found
 
-    def reference_value(self, reference: Reference, row: dict[str, Any], where: str) -> Model | None:
+    def reference_id(self, reference: Reference, row: dict[str, Any], where: str) -> int | None:
         value = row[reference.key]
         if value is None:
             return None
         if reference.section is None:
             assert reference.target is get_user_model(), f"{reference.key}: no section exports {reference.target}"
-            return self.users[value]
+            return self.users[value].pk
         if reference.scope:
             value = (*(row[k] for k in reference.scope), value)
         return self.resolve(reference.section, reference.keys, value, where, what=reference.key)
+
+    def reference_index(self, reference: Reference) -> dict[Any, int]:
+        """What reference_id looks values up in: (scope values +) natural key → id."""
+        if reference.section is None:
+            assert reference.target is get_user_model(), f"{reference.key}: no section exports {reference.target}"
+            return {username: user.pk for username, user in self.users.items()}
+        return self.index(reference.section.name, reference.keys)
 
     def run(self, document: dict[str, Any]) -> None:
         imported_models: set[type[Model]] = set()
@@ -284,22 +357,22 @@ class Importer(mudsite.ImportContext):
         self.progress("references")
         for section, reference in self.deferred:
             changed = []
-            for i, (row, obj) in enumerate(self.imported[section.name]):
-                related = self.reference_value(reference, row, f"{section.name}/{i}")
+            for i, (row, pk) in enumerate(self.imported[section.name]):
+                related = self.reference_id(reference, row, f"{section.name}/{i}")
                 if related is not None:
-                    setattr(obj, reference.field, related)
-                    changed.append(obj)
-            section.model._default_manager.bulk_update(changed, [reference.field], batch_size=BATCH)
+                    changed.append((related, pk))
+            update_references(section, reference, changed)
 
     def import_section(self, section: mudsite.Section, rows: list[dict[str, Any]], ready: set[type[Model]]) -> None:
         references = _references(section)
-        now_refs, self_refs = [], []
+        now_refs, self_refs, deferred = [], [], []
         for reference in references:
             if reference.target is section.model:
                 self_refs.append(reference)
             elif reference.target in ready or reference.section is None:
                 now_refs.append(reference)
             else:
+                deferred.append(reference)
                 self.deferred.append((section, reference))
         plain = {key: lookup for key, lookup in section.fields.items() if "__" not in lookup}
         datetimes = {
@@ -325,25 +398,32 @@ class Importer(mudsite.ImportContext):
                 i, row = remaining[0]
                 ref = self_refs[0]
                 raise ImportRejected(f"{section.name}/{i}: {ref.key} {row[ref.key]!r} is not in the file (or a cycle)")
-            objects = []
+            # Each reference's index looked up once a wave, not through three calls a row and reference.
+            lookups = [(reference, self.reference_index(reference)) for reference in (*now_refs, *self_refs)]
+            resolved = []
             for i, row in wave:
-                where = f"{section.name}/{i}"
-                values = {}
+                values: dict[str, Any] = {reference.field: None for reference in deferred}
                 for key, lookup in plain.items():
                     value = row[key]
                     if key in datetimes and value is not None:
-                        value = when(value, where)
+                        value = when(value, f"{section.name}/{i}")
                     values[lookup] = value
                 if "uuid" in values and self.fresh:
                     values["uuid"] = uuid.uuid4()
-                for reference in (*now_refs, *self_refs):
-                    values[reference.field] = self.reference_value(reference, row, where)
-                if section.world_path == "world_id":
-                    values["world"] = self.world
-                objects.append(section.model(**values))
-            insert_rows(section, objects, world=self.world)
-            for (i, _row), obj in zip(wave, objects, strict=True):
-                self.imported[section.name].append((rows[i], obj))
+                for reference, index in lookups:
+                    value = row[reference.key]
+                    if value is not None:
+                        if reference.scope:
+                            value = (*(row[k] for k in reference.scope), value)
+                        found = index.get(value)
+                        if found is None:
+                            raise ImportRejected(f"{section.name}/{i}: {reference.key} {value!r} is not in the file")
+                        value = found
+                    values[reference.field] = value
+                resolved.append(values)
+            pks = insert_rows(section, resolved, world=self.world)
+            for (i, _row), pk in zip(wave, pks, strict=True):
+                self.imported[section.name].append((rows[i], pk))
             self.indexes = {k: v for k, v in self.indexes.items() if k[0] != section.name}
             done = {i for i, _ in wave}
             remaining = [(i, row) for i, row in remaining if i not in done]
@@ -357,26 +437,48 @@ def _is_stamp(field: Any) -> bool:
     return bool(getattr(field, "auto_now_add", False) or getattr(field, "auto_now", False))
 
 
-def insert_rows(section: mudsite.Section, objects: list[Model], *, world: w.World) -> None:
-    """Big world-scoped tables go through one prepared executemany (insert_with_uuids); the rest
-    through bulk_create, then their timestamps again (auto_now_add overwrites them on insert)."""
+def insert_rows(section: mudsite.Section, rows: list[dict[str, Any]], *, world: w.World) -> list[int]:
+    """Insert one wave of a section's rows (field name → value, foreign keys as ids); their new ids."""
+    if uses_row_tuples(section):
+        return insert_tuples(section, rows, world=world)
+    # The small tables (templates, ranks, memberships, ...): bulk_create, then their timestamps
+    # again (auto_now_add overwrites them on insert).
     model = section.model
-    if section.world_path == "world_id" and any(f.name == "uuid" for f in model._meta.concrete_fields):
-        stamps = [f for f in model._meta.concrete_fields if _is_stamp(f)]
-        for obj in objects:
-            for f in stamps:
-                if getattr(obj, f.attname) is None:  # a section that does not carry it
-                    setattr(obj, f.attname, timezone.now())
-        insert_with_uuids(model, objects, world=world)
-        return
-    stamped = [f.name for f in model._meta.concrete_fields if _is_stamp(f) and f.name in section.fields.values()]
-    values = [[getattr(obj, name) for name in stamped] for obj in objects]
+    attnames = {f.name: f.attname for f in model._meta.concrete_fields}
+    world_at = {"world_id": world.pk} if section.world_path == "world_id" else {}
+    objects = [model(**{attnames[name]: value for name, value in row.items()}, **world_at) for row in rows]
+    stamped = [f for f in model._meta.concrete_fields if _is_stamp(f) and f.name in section.fields.values()]
+    kept = [[getattr(obj, f.attname) for f in stamped] for obj in objects]
     model._default_manager.bulk_create(objects, batch_size=BATCH)
-    if stamped:
-        for obj, kept in zip(objects, values, strict=True):
-            for name, value in zip(stamped, kept, strict=True):
-                setattr(obj, name, value)
-        model._default_manager.bulk_update(objects, stamped, batch_size=BATCH)
+    connection = connections[router.db_for_write(model)]
+    for at, f in enumerate(stamped):
+        update_column(
+            model,
+            f.name,
+            [(f.get_db_prep_save(values[at], connection), obj.pk) for obj, values in zip(objects, kept, strict=True)],
+        )
+    return [obj.pk for obj in objects]
+
+
+def update_references(section: mudsite.Section, reference: Reference, changed: list[tuple[int, int]]) -> None:
+    """A reference to a section imported later: (related id, row id) pairs."""
+    update_column(section.model, reference.field, changed)
+
+
+def update_column(model: type[Model], field_name: str, changed: list[tuple[Any, int]]) -> None:
+    """One column of many rows: one executemany of (database value, row id)."""
+    if not changed:
+        return
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    column = quote(str(model._meta.get_field(field_name).column))  # type: ignore[union-attr]
+    sql = (
+        f"UPDATE {quote(model._meta.db_table)} SET {column} = %s "
+        f"WHERE {quote(str(model._meta.pk.column))} = %s"  # type: ignore[union-attr]
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(changed), BATCH):
+            cursor.executemany(sql, changed[start : start + BATCH])
 
 
 def _import(document: dict[str, Any], *, slug: str | None, replace: bool, progress: Progress | None) -> w.World:
@@ -403,7 +505,7 @@ def _import(document: dict[str, Any], *, slug: str | None, replace: bool, progre
     world.builders.set([users[name] for name in data["builders"]])
     rooms = next(s for s in mudsite.SECTION_SPECS if s.model is w.Room)
     if data["start_room"] is not None:
-        world.start_room = importer.resolve(rooms, ("key",), data["start_room"], "world", what="start room")  # type: ignore[assignment]
+        world.start_room_id = importer.resolve(rooms, ("key",), data["start_room"], "world", what="start room")
     world.save(update_fields=["start_room"])
     w.World.objects.filter(pk=world.pk).update(
         created_at=when(data["created_at"], "world"), updated_at=when(data["updated_at"], "world")

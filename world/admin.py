@@ -20,7 +20,6 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django_jsonform.forms.fields import JSONFormField
 
 from persistence.facade import write_world_copy
 from world import maps, models
@@ -331,9 +330,6 @@ class ExitLockForm(forms.ModelForm):
     """Exit locks picked by name: the characters who may pass, and relationship rules ("whoever is an
     apprentice of Captain Mara"), never typed as raw ids. The pickers list the exit's own world."""
 
-    lock_allow_ids = JSONFormField(schema={}, required=False, label="Characters allowed through")
-    lock_allow_relationships = JSONFormField(schema={}, required=False, label="Relationship rules")
-
     class Meta:
         model = models.Exit
         fields = (
@@ -348,7 +344,13 @@ class ExitLockForm(forms.ModelForm):
         )
 
     def __init__(self, *args, **kwargs) -> None:
+        # Imported here, not with the admin: django_jsonform imports django.contrib.postgres and so
+        # psycopg (~0.2 s), which every process paid at start-up (admin autodiscovery), on SQLite too.
+        from django_jsonform.forms.fields import JSONFormField
+
         super().__init__(*args, **kwargs)
+        self.fields["lock_allow_ids"] = JSONFormField(schema={}, required=False, label="Characters allowed through")
+        self.fields["lock_allow_relationships"] = JSONFormField(schema={}, required=False, label="Relationship rules")
         world_id = self.instance.world_id
         people = world_character_choices(world_id)
         character = {"type": "integer", "title": "character", "choices": people} if people else {"type": "integer"}

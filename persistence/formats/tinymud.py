@@ -33,6 +33,8 @@ class TinyMudError(ValueError):
 
 
 def looks_like_tinymud(data: bytes) -> bool:
+    if data[:64].lstrip().startswith(b'{"format":'):  # a mudsite file: no need to parse 20 MB to know
+        return False
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError:

@@ -59,3 +59,11 @@ def test_compressed_import_is_read_with_a_size_cap(tiny_world, tmp_path, setting
     settings.MUDSITE_IMPORT_MAX_BYTES = 1024 * 1024
     with pytest.raises(CommandError, match="MUDSITE_IMPORT_MAX_BYTES"):
         call_command("import_world", str(bomb), slug="bomb")
+
+
+def test_import_refuses_raw_and_upper_case_escaped_controls(tiny_world):
+    """The importer scans the file's text before it walks the document (world.validation)."""
+    for bad in (b'"Great\\u001FHall"', b'"Great\xc2\x85Hall"', b'"Great\x7fHall"', b'"Great\\bHall"'):
+        data = _exported(tiny_world.world).replace(b'"Great Hall"', bad)
+        with pytest.raises(ImportRejected, match="control characters"):
+            import_world_bytes(data, slug="copy")

@@ -220,3 +220,34 @@ def test_every_json_field_has_a_shape():
 
 def test_world_models_clean_with_the_rulebook():
     assert models.World.clean is not None
+
+
+def _refused_characters() -> list[str]:
+    """Every character text_problem refuses in the BMP (controls, NUL, lone surrogates)."""
+    return [chr(c) for c in range(0x10000) if validation.text_problem(chr(c)) is not None]
+
+
+def test_the_json_text_scan_flags_every_refused_character():
+    """json_tree_text_problem skips the tree walk only when the scan finds nothing: so the scan must
+    match every way JSON can write a character text_problem refuses (escaped or raw, any case)."""
+    import json
+    import re
+
+    refused = _refused_characters()
+    assert len(refused) > 2000  # the controls and the 2,048 surrogates
+    for ch in refused:
+        escaped = json.dumps({"name": f"a{ch}b"}).encode()  # \\uXXXX (lower-case hex) or \\b \\f
+        assert validation.JSON_SUSPECT_TEXT.search(escaped), repr(ch)
+        upper_hex = re.sub(rb"\\u([0-9a-f]{4})", lambda m: b"\\u" + m.group(1).upper(), escaped)
+        assert validation.JSON_SUSPECT_TEXT.search(upper_hex), repr(ch)
+        if not "\ud800" <= ch <= "\udfff" and ord(ch) >= 0x20:  # JSON may carry DEL and C1 raw
+            raw = json.dumps({"name": f"a{ch}b"}, ensure_ascii=False).encode()
+            assert validation.JSON_SUSPECT_TEXT.search(raw), repr(ch)
+        problem = validation.json_tree_text_problem(escaped, json.loads(escaped))
+        assert problem == validation.text_problem(ch)
+
+
+def test_the_json_text_scan_lets_plain_text_through_without_a_walk(monkeypatch):
+    monkeypatch.setattr(validation, "tree_text_problem", lambda tree: pytest.fail("walked"))
+    data = '{"name": "Café\\n\\t\\u00e9 ok \\\\ \\"x\\" 雪"}'.encode()
+    assert validation.json_tree_text_problem(data, {}) is None
