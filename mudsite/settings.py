@@ -54,6 +54,8 @@ def sqlite_database(path: Path) -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
         },
+        # Play requests run on long-lived threads (mudsite/asgi.py), so each keeps its connection.
+        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 600),
         "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
     }
 
