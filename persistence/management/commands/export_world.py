@@ -8,6 +8,10 @@ from world.models import World
 
 
 class Command(BaseCommand):
+    # System checks import the whole API (~1 s and 33 MB a process, issue 13); this command needs only
+    # the models. scripts/prepare.sh's `migrate` still runs them on every start.
+    requires_system_checks = []
+
     help = (
         "Export one world. Without -o it writes the world's state file (as a save would); with -o FILE it "
         "writes a copy of the current state to FILE ('-' for standard output)."

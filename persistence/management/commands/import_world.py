@@ -10,6 +10,10 @@ from world.consistency import world_problems
 
 
 class Command(BaseCommand):
+    # System checks import the whole API (~1 s and 33 MB a process, issue 13); this command needs only
+    # the models. scripts/prepare.sh's `migrate` still runs them on every start.
+    requires_system_checks = []
+
     help = (
         "Import a world file (mudsite format, plain or .zst/.gz, or a TinyMUD world_state.json) in one "
         "transaction. A bad file gets a clear error and changes nothing."
