@@ -178,3 +178,6 @@ MUDSITE_DIALOGUE_BACKEND = os.environ.get("MUDSITE_DIALOGUE_BACKEND", "world.npc
 # comment and re-check the caller's login this often.
 MUDSITE_LIVE_POLL_MS = env_int("MUDSITE_LIVE_POLL_MS", 200)
 MUDSITE_LIVE_KEEPALIVE_SECONDS = env_int("MUDSITE_LIVE_KEEPALIVE_SECONDS", 15)
+# run_world on SQLite: a world's ClockLease lapses max(this, 3 × tick period) after its holder stops
+# renewing it (a killed ticker); the lease-lapse test shortens it to wait less for a dead holder.
+MUDSITE_CLOCK_MIN_LEASE_MS = env_int("MUDSITE_CLOCK_MIN_LEASE_MS", 10_000)
