@@ -16,6 +16,14 @@ from persistence.scheduler import discard_scheduler
 from tests import factories
 from world import models
 
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Real-process and server tests (`slow`) first, each group in its usual order: under `-n 2` the
+    long ones start at once and the many quick tests fill the gaps, instead of one long test starting
+    last and running alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 MIGRATED_TEMPLATE = "migrated-template.sqlite3"
 
 
