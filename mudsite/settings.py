@@ -186,3 +186,7 @@ MUDSITE_LIVE_KEEPALIVE_SECONDS = env_int("MUDSITE_LIVE_KEEPALIVE_SECONDS", 15)
 # Play requests under ASGI run on this many threads per server process (mudsite/asgi.py); the SQLite
 # connection pool (DB_SQLITE_POOL_SIZE) keeps as many connections.
 MUDSITE_REQUEST_THREADS = env_int("MUDSITE_REQUEST_THREADS", 8)
+
+# run_world on SQLite: a world's ClockLease lapses max(this, 3 × tick period) after its holder stops
+# renewing it (a killed ticker); the lease-lapse test shortens it to wait less for a dead holder.
+MUDSITE_CLOCK_MIN_LEASE_MS = env_int("MUDSITE_CLOCK_MIN_LEASE_MS", 10_000)

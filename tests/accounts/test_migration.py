@@ -13,6 +13,7 @@ from tests import factories
 BEFORE = [("world", "0004_event_kinds"), ("accounts", None)]
 
 
+@pytest.mark.slow  # the backward migration renders every migration's state: ~10 s of CPU
 @pytest.mark.django_db(transaction=True)
 def test_tokens_survive_the_move_to_the_accounts_app():
     executor = MigrationExecutor(connection)

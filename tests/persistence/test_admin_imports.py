@@ -129,6 +129,7 @@ class TestImport:
         url = reverse("admin:persistence_worldimport_preview", args=[record.pk])
         return client.post(url, fields, follow=True)
 
+    @pytest.mark.slow
     @pytest.mark.django_db(transaction=True)
     def test_confirm_queues_and_the_worker_process_imports_it(self, importer_client, tiny_file, world_files):
         preview_of(importer_client, "tiny.json", tiny_file, slug="copy")

@@ -16,7 +16,7 @@ from tests import factories
 from world.games.models import Offer, OfferStatus
 from world.models import Character, Item
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 ROUNDS = 6
 

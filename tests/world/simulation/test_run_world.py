@@ -42,10 +42,15 @@ call_command("run_world", "clocky", "--tick-seconds", "0.2")
 class Runner:
     """A `run_world` child whose output lines are collected by a thread (so waits have deadlines)."""
 
-    def __init__(self, state_dir: Path, *args: str, script: str | None = None) -> None:
+    def __init__(self, state_dir: Path, *args: str, script: str | None = None, **env: object) -> None:
         command = [PYTHON, "-c", script] if script else [PYTHON, "manage.py", "run_world", *args]
         self.process = subprocess.Popen(
-            command, cwd=REPO, env=child_env(state_dir), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            command,
+            cwd=REPO,
+            env=child_env(state_dir, **env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         self.lines: list[str] = []
         self._queue: queue.Queue[str | None] = queue.Queue()
@@ -108,10 +113,13 @@ def test_a_second_run_world_does_not_tick_the_same_world(clocky, world_files):
 
 
 def test_a_lease_of_a_dead_holder_lapses_and_another_process_takes_over(clocky, world_files):
-    first = Runner(world_files, "--tick-seconds", "0.2")
+    # A 2 s lease, not the default 10 s, to wait less for the dead holder's to lapse. Only one ticker
+    # is alive at a time here, so a slow pass of the loop cannot lose the lease to a rival.
+    lease = {"MUDSITE_CLOCK_MIN_LEASE_MS": 2000}
+    first = Runner(world_files, "--tick-seconds", "0.2", **lease)
     first.wait_for(r"^clocky: tick 2 ")
     first.stop(signal.SIGKILL)  # no release: the lease must lapse by itself (advisory locks die at once)
-    second = Runner(world_files, "--tick-seconds", "0.2")
+    second = Runner(world_files, "--tick-seconds", "0.2", **lease)
     try:
         second.wait_for(r"^clocky: tick \d+ ")
     finally:

@@ -5,6 +5,10 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
+    # System checks import the whole API (~1 s and 33 MB a process, issue 13); this command needs only
+    # the models. scripts/prepare.sh's `migrate` still runs them on every start.
+    requires_system_checks = []
+
     help = (
         "Create the local staff account if it is missing and print how to log in (development machines). "
         "An existing account keeps its password unless --reset-password is given."

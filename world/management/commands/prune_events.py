@@ -4,6 +4,10 @@ from world.services.events import events_prune
 
 
 class Command(BaseCommand):
+    # System checks import the whole API (~1 s and 33 MB a process, issue 13); this command needs only
+    # the models. scripts/prepare.sh's `migrate` still runs them on every start.
+    requires_system_checks = []
+
     help = "Delete player event-feed rows older than --days (default 7). Safe to run from cron."
 
     def add_arguments(self, parser):

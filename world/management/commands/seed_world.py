@@ -8,6 +8,10 @@ from world.services.demo import DEMO_SLUG, demo_world_seed
 
 
 class Command(BaseCommand):
+    # System checks import the whole API (~1 s and 33 MB a process, issue 13); this command needs only
+    # the models. scripts/prepare.sh's `migrate` still runs them on every start.
+    requires_system_checks = []
+
     help = (
         "Create the demo world (slug 'demo') if it does not exist. An existing demo world is left as it is, "
         "with every change players and builders made; --reset (or SEED_RESET=1) brings it back to the seed."
