@@ -3,7 +3,11 @@ thread is what the next thread's connect() gets, clean; nothing unsafe is ever p
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import stat
 import threading
+from contextlib import closing
 
 import pytest
 from django.db import connection, connections
@@ -98,3 +102,33 @@ def test_the_pool_is_bounded_and_size_zero_turns_it_off():
     assert pool.idle_connections(connection.settings_dict["NAME"]) == 0
     with pytest.raises(Exception, match="closed"):
         raw.execute("SELECT 1")
+
+
+def test_a_database_file_deleted_and_created_again_gets_no_old_connection(tmp_path, monkeypatch):
+    """Linux can hand a freed inode number straight to the next file (it did to the suite's test database):
+    here every file gets the same inode number, and the pool must still tell the two files apart."""
+    real_stat = os.stat
+
+    def stat_with_reused_inode(path, *args, **kwargs):
+        result = real_stat(path, *args, **kwargs)
+        fields = list(result)
+        fields[stat.ST_INO] = 4242
+        return os.stat_result(fields, {"st_ctime_ns": result.st_ctime_ns})
+
+    monkeypatch.setattr(pool.os, "stat", stat_with_reused_inode)
+    with closing(sqlite3.connect(tmp_path / "again.sqlite3")) as first:
+        first.execute("PRAGMA journal_mode=WAL")
+        first.execute("CREATE TABLE old_file (x)")
+    db = wrapper()
+    db.settings_dict = {**db.settings_dict, "NAME": str(tmp_path / "again.sqlite3")}
+    db.ensure_connection()
+    db.close()
+    assert pool.idle_connections(tmp_path / "again.sqlite3") == 1
+    (tmp_path / "again.sqlite3").unlink()
+    (tmp_path / "again.sqlite3-wal").unlink(missing_ok=True)
+    with closing(sqlite3.connect(tmp_path / "again.sqlite3")) as other:
+        other.execute("CREATE TABLE new_file (x)")
+    db.ensure_connection()
+    tables = db.connection.execute("SELECT name FROM sqlite_master").fetchall()
+    db.close()
+    assert tables == [("new_file",)]

@@ -249,6 +249,25 @@ def exits_version_postgresql_statements() -> list[str]:
     return statements
 
 
+def drop_exits_version_triggers(connection: BaseDatabaseWrapper) -> None:
+    """Before the counter table goes (migration 0012 backwards): triggers naming a missing table would
+    fail every later write to worlds, exits and rooms."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'mudsite_exits_version%'"
+            )
+            for (name,) in cursor.fetchall():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname LIKE 'mudsite_exits_version%%'"
+            )
+            for name, table_name in cursor.fetchall():
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON "{table_name}"')
+
+
 def install_triggers(connection: BaseDatabaseWrapper) -> int:
     render = {"sqlite": sqlite_statements, "postgresql": postgresql_statements}.get(connection.vendor)
     if render is None:

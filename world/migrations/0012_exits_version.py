@@ -14,6 +14,12 @@ def count_from_zero_for_existing_worlds(apps, schema_editor):
     )
 
 
+def drop_the_counters_triggers(apps, schema_editor):
+    from world.db_triggers import drop_exits_version_triggers
+
+    drop_exits_version_triggers(schema_editor.connection)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -29,4 +35,6 @@ class Migration(migrations.Migration):
             ],
         ),
         migrations.RunPython(count_from_zero_for_existing_worlds, migrations.RunPython.noop),
+        # Backwards, before the table goes; forwards the triggers come from post_migrate (world.db_triggers).
+        migrations.RunPython(migrations.RunPython.noop, drop_the_counters_triggers),
     ]

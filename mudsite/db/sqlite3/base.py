@@ -9,9 +9,9 @@ sqlite3 connections may move between threads (Django opens them with `check_same
 hands each one to a single wrapper at a time.
 
 `OPTIONS["pool_size"]` (0 turns the pool off) bounds how many idle connections a process keeps. A pool is
-tied to the database file's identity (path, device, inode), so a test database deleted and created again
-rarely gets a connection to the old one; as with persistent connections, a server whose database file is
-replaced under it needs a restart.
+tied to the database file's identity (path, device, inode and status-change time), so a database file
+deleted and created again (a test database) never gets a connection to the old one; a connection whose
+file changed identity meanwhile (a checkpoint rewrote it) is closed rather than kept.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from typing import Any
 
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
 
-PoolKey = tuple[str, int, int]
+# (path, device, inode, status-change time in ns): a file deleted and created again under the same path
+# can get the same inode number back at once, but never the same ctime.
+PoolKey = tuple[str, int, int, int]
 
 _idle: dict[PoolKey, list[sqlite3.Connection]] = {}
 _idle_lock = threading.Lock()
@@ -38,13 +40,30 @@ def pool_key(name: Any) -> PoolKey | None:
         stat = os.stat(path)
     except OSError:
         return None
-    return (path, stat.st_dev, stat.st_ino)
+    return (path, stat.st_dev, stat.st_ino, stat.st_ctime_ns)
 
 
 def idle_connections(name: Any) -> int:
     key = pool_key(name)
     with _idle_lock:
         return len(_idle.get(key, ())) if key else 0
+
+
+def _give_back(key: PoolKey, raw: sqlite3.Connection, size: int) -> bool:
+    """Keep `raw` for the next connect() if its file is still the one it was opened on; connections of
+    an older identity of the same path are closed."""
+    if pool_key(key[0]) != key:
+        return False
+    with _idle_lock:
+        stale = [k for k in _idle if k[0] == key[0] and k != key]
+        for old in stale:
+            for connection in _idle.pop(old):
+                connection.close()
+        idle = _idle.setdefault(key, [])
+        if len(idle) < size:
+            idle.append(raw)
+            return True
+    return False
 
 
 class DatabaseWrapper(SQLiteDatabaseWrapper):
@@ -73,9 +92,6 @@ class DatabaseWrapper(SQLiteDatabaseWrapper):
                 with self.wrap_database_errors:
                     if self.connection.in_transaction:
                         self.connection.rollback()
-                with _idle_lock:
-                    idle = _idle.setdefault(key, [])
-                    if len(idle) < self.pool_size:
-                        idle.append(self.connection)
-                        return
+                if _give_back(key, self.connection, self.pool_size):
+                    return
         super()._close()  # type: ignore[misc]

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from world.api.contract import error_responses
-from world.exceptions import Invalid
+from world.exceptions import Forbidden, Invalid
 from world.models import Character, Exit, Room, World
 from world.schemas.building import character_out, exit_out, room_out, world_out
 from world.selectors import (
@@ -27,6 +27,14 @@ ERRORS = error_responses(401, 403, 404, 409, 422)
 def builder_world(request: HttpRequest, slug: str) -> World:
     """The world at `slug`, if the caller is staff or one of its builders (404 / 403 otherwise)."""
     return world_get_for_builder(slug=slug, user=request.user)
+
+
+def staff_world(request: HttpRequest, slug: str) -> World:
+    """The world at `slug`, for staff only: what changes more than one world's content (its clock)."""
+    world = builder_world(request, slug)
+    if not request.user.is_staff:
+        raise Forbidden("Only staff may do that; builders of this world may not.", code="staff_only")
+    return world
 
 
 def room_named(request: HttpRequest, world: World, query: str) -> Room:

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from world.api.building.common import ERRORS, builder_world
+from world.api.building.common import ERRORS, builder_world, staff_world
 from world.api.contract import WorldSlug
 from world.models import World
 from world.schemas.simulation import SimulationIn, SimulationOut, TickIn, TickOut
@@ -43,8 +43,8 @@ def simulation_update(request: HttpRequest, world_slug: WorldSlug, payload: Simu
 
 @router.post("/tick", response={200: TickOut, **ERRORS}, summary="Advance the world's clock now")
 def tick(request: HttpRequest, world_slug: WorldSlug, payload: TickIn):
-    """Run 1-100 ticks at once (each one transaction), whether or not the clock is enabled."""
-    world = builder_world(request, world_slug)
+    """Staff only: run 1-100 ticks at once (each one transaction), whether or not the clock is enabled."""
+    world = staff_world(request, world_slug)
     reports = world_advance(world=world, ticks=payload.ticks)
     world.refresh_from_db(fields=["game_time_ticks"])
     return {

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
+from tests.world.api.building.conftest import Api
 from world import models
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +34,8 @@ def test_bad_simulation_settings_are_422(build, tiny_world, body):
     assert not models.WorldClock.objects.filter(world=tiny_world.world).exists()
 
 
-def test_tick_advances_the_clock_and_reports(build, tiny_world):
-    answer = build.post("tick", {"ticks": 3})
+def test_tick_advances_the_clock_and_reports(staff, tiny_world):
+    answer = Api(staff).post("/api/worlds/tiny/build/tick", {"ticks": 3})
     assert answer.status == 200, answer.body
     assert answer.body["ticks"] == 3 and answer.body["game_time"]["ticks"] == 3
     assert models.World.objects.get(pk=tiny_world.world.pk).game_time_ticks == 3
