@@ -21,6 +21,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -73,6 +74,7 @@ async def measure(
     import aiohttp
 
     arrivals: list[float] = []
+    slowest_by_round: dict[int, float] = {}
     connected = 0
     all_open = asyncio.Event()
     expected = len(listeners) * rounds
@@ -93,8 +95,13 @@ async def measure(
                         all_open.set()
                 if line.startswith("data: "):
                     received = time.time()
-                    created = dt.datetime.fromisoformat(json.loads(line[6:])["created_at"]).timestamp()
+                    row = json.loads(line[6:])
+                    created = dt.datetime.fromisoformat(row["created_at"]).timestamp()
                     arrivals.append(received - created)
+                    said = re.search(r"round (\d+)", row.get("text", ""))
+                    if said:
+                        n = int(said[1])
+                        slowest_by_round[n] = max(slowest_by_round.get(n, 0.0), received - created)
                     if len(arrivals) >= expected:
                         done.set()
 
@@ -133,6 +140,7 @@ async def measure(
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
     ordered = sorted(arrivals)
+    print("slowest delivery per round (ms):", [round(slowest_by_round[n] * 1000) for n in sorted(slowest_by_round)])
 
     def pct(p: float) -> float:
         return ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000 if ordered else float("nan")

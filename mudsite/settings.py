@@ -54,8 +54,8 @@ def sqlite_database(path: Path) -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
         },
-        # Play requests run on long-lived threads (mudsite/asgi.py), so each keeps its connection.
-        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 600),
+        # 0: a request's connection goes back to the pool (mudsite/db/sqlite3) when the request ends.
+        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 0),
         "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
     }
 
