@@ -19,6 +19,10 @@ from world.games.selectors import OPEN_OBJECTIVES_FLAG, PENDING_OFFERS_FLAG
 from world.models import Character, Exit, Item, Room, World, WorldKick
 
 CHARACTER = RowReader(Character, "c")
+# Who a room shows (dead NPCs are gone, as in TinyMUD), players first: params room id, viewer id, True, True.
+PEOPLE_IN_ROOM = (
+    "WHERE c.room_id = %s AND c.id <> %s AND NOT (c.is_npc = %s AND c.is_dead = %s) ORDER BY c.is_npc, c.name"
+)
 WORLD = RowReader(World, "w")
 ROOM = RowReader(Room, "r")
 
@@ -74,9 +78,7 @@ def _look_sql(vendor: str) -> tuple[str, str, str]:
         ORDER BY t.last_used_at DESC LIMIT 1)"""
     characters = f"""
         SELECT c.name, c.is_npc, c.is_dead, {last_seen}
-        FROM {table(Character)} c
-        WHERE c.room_id = %s AND c.id <> %s AND NOT (c.is_npc = %s AND c.is_dead = %s)
-        ORDER BY c.is_npc, c.name"""
+        FROM {table(Character)} c {PEOPLE_IN_ROOM}"""
     items = f"""
         SELECT i.name, i.carry, i.tags, o.name
         FROM {table(Item)} i LEFT JOIN {table(Character)} o ON o.id = i.owner_id
@@ -123,9 +125,7 @@ def exits_from(*, room_id: int) -> list[Exit]:
 
 def people_in(*, room_id: int, excluding: int | None = None) -> list[Character]:
     """Everyone in a room but dead NPCs (they are gone, as in TinyMUD), players first, by name."""
-    sql = f"""SELECT {PRESENT.columns()} FROM {table(Character)} c
-        WHERE c.room_id = %s AND c.id <> %s AND NOT (c.is_npc = %s AND c.is_dead = %s)
-        ORDER BY c.is_npc, c.name"""
+    sql = f"SELECT {PRESENT.columns()} FROM {table(Character)} c {PEOPLE_IN_ROOM}"
     return [PRESENT.build(row) for row in fetch_all(sql, [room_id, -1 if excluding is None else excluding, True, True])]
 
 
