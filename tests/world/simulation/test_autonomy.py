@@ -282,3 +282,18 @@ def test_a_fight_is_fled_once_not_every_tick_after(tiny_world):
     tick_world(world=tiny_world.world)
     assert fresh(tiny_world.npc).room_id == tiny_world.kitchen.pk
     assert not Event.objects.filter(id__gt=last, kind=EventKind.ARRIVE, actor="Bob").exists()
+
+
+def test_an_npc_theft_a_player_saw_is_witnessed_and_reported_once(tiny_world):
+    """The tick's own record of an NPC's theft and the theft event the players in the room got
+    are one crime, not two."""
+    Character.objects.filter(pk=tiny_world.npc.pk).update(
+        sheet={"plan_queue": [{"tool": "take", "args": {"item": "purse"}}]}
+    )
+    owner = npc(tiny_world, "Owen", room=tiny_world.kitchen)
+    factories.make_item(world=tiny_world.world, room=tiny_world.hall, name="purse", owner=owner)
+    carl = dutiful(tiny_world)
+    for _ in range(3):
+        tick_world(world=tiny_world.world)
+    assert [m["actor"] for m in memories_of(carl, "witnessed_crime")] == ["Bob"]
+    assert sum("Guards!" in t for t in feed(tiny_world.player)) == 1
