@@ -29,7 +29,7 @@ from world.services.missions import missions_fail_overdue_in
 from world.simulation import ambitions, autonomy, daily, planner
 from world.simulation.executor import Turn, run_plan
 from world.simulation.gametime import is_new_day
-from world.simulation.memory import remember
+from world.simulation.memory import forget_beyond_limit, remember
 from world.simulation.models import ExitsVersion, WitnessCursor, WorldClock
 from world.simulation.needs import Rates, advance_needs, is_asleep, needy
 from world.simulation.paths import Router
@@ -210,6 +210,7 @@ def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
         for room_id, present in snapshot.by_room.items():
             awake_in[room_id] = sum(1 for o in present if not is_asleep(o))
         for being in snapshot.beings:
+            forget_beyond_limit(being)
             room_id = being.room_id or 0
             listed = being.room_id is not None and not being.is_dead  # in `by_room`: not its own company
             company = awake_in[room_id] - (1 if listed and not is_asleep(being) else 0) > 0
