@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from world.exceptions import WorldError
-from world.models import Character, EventKind, Item
+from world.models import Character, EventKind
 from world.selectors import character_room, look_at
 from world.services.events import EventBatch, players_in_rooms
 from world.services.interactions import interaction_choose, interaction_start
@@ -77,12 +77,6 @@ def _room_line(turn: Turn, character: Character, text: str, data: dict[str, Any]
     )
 
 
-def _take(character: Character, name: str) -> Item:
-    """`take`, the service `/play/take` calls: the same slots and locks on the row, and a theft
-    recorded as a player's theft is (a `theft` event for the room; the owner stays the owner)."""
-    return item_take(character=character, item_name=name)
-
-
 def _use(character: Character, name: str, choice: str) -> None:
     interaction_start(character=character, object_name=name)
     interaction_choose(character=character, choice=choice)
@@ -104,7 +98,8 @@ def perform(turn: Turn, character: Character, being: Being, entry: Any) -> None:
         if isinstance(args, dict) and args.get("explore"):
             remember(being, turn.tick, "explored_exit", room=room_key, exit=exit_.name)
     elif tool == "take":
-        taken = _take(character, _arg(args, "item"))
+        # `/play/take`'s service: a theft is recorded as a player's is (the owner stays the owner).
+        taken = item_take(character=character, item_name=_arg(args, "item"))
         if taken.owner_id not in (None, character.pk):
             turn.thefts.append((character.name, character.room_id, taken.name))
             bump_stat(being, "thefts")
