@@ -68,6 +68,7 @@ TRANSIENT_MODELS: frozenset[str] = frozenset(
         "world.Offer",
         "world.OfferItem",
         "world.Violence",
+        "world.WitnessCursor",
         "world.WorldKick",
     }
 )

@@ -20,13 +20,21 @@ from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 
 from persistence.facade import write_world_copy
 from world import maps, models
 from world.exceptions import WorldError
+from world.selectors import character_mind
 from world.services.simulation import world_advance
 from world.services.templates import item_spawn
 from world.services.worlds import character_teleport
+
+
+def lines_html(lines: list[str], *, css: str, ordered: bool = False) -> str:
+    """A list of text lines as an HTML list, every line escaped."""
+    items = format_html_join("", '<li class="{}">{}</li>', ((css, line) for line in lines))
+    return format_html("<ol>{}</ol>" if ordered else "<ul>{}</ul>", items)
 
 
 def one_world_of(queryset: QuerySet) -> models.World | None:
@@ -445,9 +453,34 @@ class CharacterAdmin(WorldScopedAdmin):
     ordering = ("world__slug", "name")
     list_select_related = ("world", "account", "room")
     autocomplete_fields = ("account", "room", "home_bed", "equipped_weapon")
-    readonly_fields = ("uuid", "created_at")
+    readonly_fields = ("uuid", "created_at", "mind_plan", "mind_memories", "mind_ambition")
     inlines = (InventoryInline, MembershipInline)
     actions = ("move_characters",)
+
+    # What the world clock keeps in the sheet, readable (the sheet field above stays the editor).
+    @admin.display(description="Plan")
+    def mind_plan(self, obj: models.Character) -> str:
+        steps = character_mind(character=obj)["plan"]
+        return lines_html(steps, css="npc-plan-step", ordered=True) if steps else "No plan."
+
+    @admin.display(description="Memories")
+    def mind_memories(self, obj: models.Character) -> str:
+        mind = character_mind(character=obj)
+        if not mind["memories"]:
+            return "No memories."
+        heading = format_html("Memories ({} of at most {}), oldest first:", len(mind["memories"]),
+                              mind["memory_limit"])  # fmt: skip
+        return format_html("{}{}", heading, lines_html(mind["memories"], css="npc-memory"))
+
+    @admin.display(description="Ambition")
+    def mind_ambition(self, obj: models.Character) -> str:
+        ambition = character_mind(character=obj)["ambition"]
+        if ambition is None:
+            return "No ambition."
+        milestones = [f"{'done' if done else 'open'}: {text}" for text, done in ambition["milestones"]]
+        state = " (fulfilled)" if ambition["completed"] else ""
+        return format_html("{}{}: {}{}", ambition["name"], state, ambition["description"],
+                           lines_html(milestones, css="npc-milestone", ordered=True))  # fmt: skip
 
     @admin.action(description="Move the chosen characters to a room", permissions=["change"])
     def move_characters(self, request: HttpRequest, queryset: QuerySet[models.Character]) -> HttpResponse | None:
@@ -485,6 +518,7 @@ class CharacterAdmin(WorldScopedAdmin):
                 )
             },
         ),
+        ("Mind (world clock)", {"fields": ("mind_plan", "mind_memories", "mind_ambition")}),
         ("Sheet", {"fields": ("sheet",)}),
         ("Identity", {"fields": ("uuid", "created_at")}),
     )  # fmt: skip

@@ -683,4 +683,4 @@ class WorldKick(models.Model):
 # app registry sees them.
 from world.combat.models import Violence, ViolenceKind  # noqa: E402, F401
 from world.games.models import Mission, MissionObjective, Offer, OfferItem  # noqa: E402, F401
-from world.simulation.models import ClockLease, DailyDuty, ExitsVersion, WorldClock  # noqa: E402, F401
+from world.simulation.models import ClockLease, DailyDuty, ExitsVersion, WitnessCursor, WorldClock  # noqa: E402, F401

@@ -30,6 +30,7 @@ from world.models import (
     World,
 )
 from world.play_sql import caller_character, exits_from, look_rows, people_in
+from world.sheet import MEMORY_LIMIT
 from world.simulation.gametime import game_time, room_is_external
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9-]{1,64}$")
@@ -279,6 +280,50 @@ def character_sheet(*, character: Character) -> dict[str, Any]:
         "inventory": inventory_slots(character=character),
         "relationships": relationships_of(character=character),
         "time": game_time(character.world.game_time_ticks, character.world.time_descriptions),
+    }
+
+
+def _facts(values: Any, *, skip: tuple[str, ...] = ()) -> str:
+    """`key value, key value` of a step's args or a memory's facts, in the stored order."""
+    if not isinstance(values, dict):
+        return "" if values in (None, {}) else str(values)
+    return ", ".join(f"{key} {value}" for key, value in values.items() if key not in skip)
+
+
+def character_mind(*, character: Character) -> dict[str, Any]:
+    """What the world clock keeps in a character's sheet, as lines to read: the plan's steps in
+    order, the newest `MEMORY_LIMIT` memories (oldest first) and the ambition with its milestones.
+    Hand-edited sheets may hold anything: what is not a step or a memory is shown as it is."""
+    sheet = character.sheet if isinstance(character.sheet, dict) else {}
+    plan = sheet.get("plan_queue")
+    steps = plan if isinstance(plan, list) else [] if plan is None else [plan]
+    memories = sheet.get("memories")
+    memories = memories[-MEMORY_LIMIT:] if isinstance(memories, list) else []
+    ambition = sheet.get("ambition")
+    milestones = ambition.get("milestones") if isinstance(ambition, dict) else None
+    return {
+        "plan": [
+            f"{step.get('tool')}: {_facts(step.get('args'))}" if isinstance(step, dict) else str(step) for step in steps
+        ],
+        "memories": [
+            f"tick {m.get('tick')}: {m.get('type')} ({_facts(m, skip=('tick', 'type'))})"
+            if isinstance(m, dict)
+            else str(m)
+            for m in memories
+        ],
+        "memory_limit": MEMORY_LIMIT,
+        "ambition": None
+        if not isinstance(ambition, dict)
+        else {
+            "name": str(ambition.get("name") or ambition.get("id")),
+            "description": str(ambition.get("description") or ""),
+            "completed": bool(ambition.get("is_completed")),
+            "milestones": [
+                (str(m.get("description")), bool(m.get("completed")))
+                for m in (milestones if isinstance(milestones, list) else [])
+                if isinstance(m, dict)
+            ],
+        },
     }
 
 

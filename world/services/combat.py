@@ -196,6 +196,7 @@ def combat_attack(*, character: Character, target_name: str, rng: random.Random 
         "target_id": target.pk,
         "damage": damage,
         "hp": target.hp,
+        "room": room.key,  # where it happened, for the NPC witnesses (the clock reads it later)
     }
     _record(room, ViolenceKind.ATTACK, attacker, target, damage)
     death_kind = None

@@ -40,7 +40,7 @@ from world.models import (
 )
 from world.selectors import character_room, room_exits
 from world.services.events import EventBatch, players_in_rooms
-from world.services.items import character_free_slot, inventory_free_slot
+from world.services.items import character_free_slot, inventory_free_slot, theft_facts
 from world.services.movement import character_move
 from world.services.templates import item_spawn
 
@@ -273,7 +273,8 @@ def _record_taking(item: Item, character: Character, verb: str, source: str = ""
     owner = item.owner if item.owner_id not in (None, character.pk) else None
     if owner is not None:
         text = f"{character.name} {verb} the {item.name}{source}, which belongs to {owner.name}!"
-        _room_events(character, EventKind.THEFT, text, {"item": item.name, "owner": owner.name, "theft": True})
+        room = character_room(character=character)
+        _room_events(character, EventKind.THEFT, text, {"item": item.name, "owner": owner.name, **theft_facts(room)})
     else:
         text = f"{character.name} {verb} the {item.name}{source}."
         _room_events(character, EventKind.TAKE, text, {"item": item.name})

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 
 from world.exceptions import Conflict, Forbidden, NotFound
 from world.fuzzy import fuzzy_matches, fuzzy_resolve
-from world.models import HAND_SLOTS, LARGE_SLOTS, SLOT_LABELS, SMALL_SLOTS, Carry, Character, EventKind, Item
+from world.models import HAND_SLOTS, LARGE_SLOTS, SLOT_LABELS, SMALL_SLOTS, Carry, Character, EventKind, Item, Room
 from world.selectors import character_room
 from world.services.events import EventBatch, players_in_rooms
 
@@ -65,6 +65,12 @@ def _place(item: Item, *, character: Character, slot: int) -> None:
         raise Conflict("That slot was just filled; try again.", code="slot_taken") from exc
 
 
+def theft_facts(room: Room) -> dict[str, Any]:
+    """What a theft event adds to its data: the mark, and where it happened (a thief who walks on
+    before the clock ticks is not seen by the NPCs of the room it walked into)."""
+    return {"theft": True, "room": room.key}
+
+
 def _room_event(character: Character, *, kind: EventKind, text: str, own: str, data: dict[str, Any]) -> None:
     room_id = character.room_id or 0
     watchers = players_in_rooms(room_ids=[room_id]).get(room_id, [])
@@ -94,14 +100,17 @@ def item_take(*, character: Character, item_name: str) -> Item:
         size = "large" if item.carry == Carry.LARGE else "small"
         raise Conflict(f"No {size} slot or free hand to carry the {item.name}.", code="inventory_full")
     _place(item, character=character, slot=slot)
-    # Taking what someone else owns is allowed (theft is part of the game) but never silent:
-    # the room sees whose it was, and ownership stays with the owner.
+    # Taking what someone else owns is allowed (theft is part of the game) but never silent: the
+    # room sees whose it was, ownership stays with the owner, and it is recorded as a theft, as
+    # Pick Up records it (NPC witnesses report thefts: TinyMUD's players never logged theft).
     owner = found.owner if found.owner_id not in (None, character.pk) else None
     whose = f", which belongs to {owner.name}" if owner else ""
-    data = {"item": item.name, "slot": slot, "owner": owner.name if owner else None}
+    data: dict[str, Any] = {"item": item.name, "slot": slot, "owner": owner.name if owner else None}
+    if owner:
+        data.update(theft_facts(room))
     _room_event(
         character,
-        kind=EventKind.TAKE,
+        kind=EventKind.THEFT if owner else EventKind.TAKE,
         text=f"{character.name} picks up the {item.name}{whose}.",
         own=f"You pick up the {item.name} ({SLOT_LABELS[slot]}){whose}.",
         data=data,

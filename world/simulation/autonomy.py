@@ -16,7 +16,7 @@ from world.models import Carry
 from world.simulation.ambitions import pursuit
 from world.simulation.memory import recalled
 from world.simulation.planner import Step, investigated, step
-from world.simulation.snapshot import Being, Snapshot, Way
+from world.simulation.snapshot import VIOLENT_KINDS, Being, Snapshot, Way
 
 URGENT = 80
 COOLDOWN_TICKS = {
@@ -60,7 +60,7 @@ def unreported_crimes(being: Being, tick: int) -> list[dict]:
 
 
 def violence_here(snapshot: Snapshot, being: Being) -> list[str]:
-    return [c.actor for c in snapshot.crimes if c.kind == "violence" and c.room_id == being.room_id]
+    return [c.actor for c in snapshot.crimes if c.kind in VIOLENT_KINDS and c.room_id == being.room_id]
 
 
 def evaluate(snapshot: Snapshot, being: Being) -> list[Candidate]:

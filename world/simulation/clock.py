@@ -29,11 +29,11 @@ from world.services.missions import missions_fail_overdue_in
 from world.simulation import ambitions, autonomy, daily, planner
 from world.simulation.executor import Turn, run_plan
 from world.simulation.gametime import is_new_day
-from world.simulation.memory import remember
-from world.simulation.models import ExitsVersion, WorldClock
+from world.simulation.memory import forget_beyond_limit, remember
+from world.simulation.models import ExitsVersion, WitnessCursor, WorldClock
 from world.simulation.needs import Rates, advance_needs, is_asleep, needy
 from world.simulation.paths import Router
-from world.simulation.snapshot import NEED_COLUMNS, Being, Snapshot, exit_graph, load_snapshot
+from world.simulation.snapshot import NEED_COLUMNS, VIOLENT_KINDS, Being, Snapshot, exit_graph, load_snapshot
 
 SPAWN_NAMESPACE = uuid.UUID("3c0d1f4e-5b8a-4f7e-8d2c-9a6b5e4f3d21")
 VIOLENCE_SAFETY_DROP = 40.0
@@ -120,7 +120,7 @@ def witness(snapshot: Snapshot, crimes: list[tuple[str, str, int | None]]) -> No
         for being in snapshot.by_room.get(room_id or 0, []):
             if being.is_npc and being.name != actor and not is_asleep(being):
                 remember(being, snapshot.tick, "witnessed_crime", crime=kind, actor=actor)
-                if kind == "violence":
+                if kind in VIOLENT_KINDS:
                     being.safety = max(0.0, being.safety - VIOLENCE_SAFETY_DROP)
 
 
@@ -177,12 +177,16 @@ def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
     """Advance one world by one tick (one game hour), all or nothing."""
     world_id = world if isinstance(world, int) else world.pk
     with transaction.atomic():
-        slug, created_at, ticks, time_texts, exits_version = (
+        slug, created_at, ticks, time_texts, exits_version, seen_up_to = (
             World.objects.filter(pk=world_id)
-            .annotate(exits_version=Subquery(ExitsVersion.objects.filter(pk=OuterRef("pk")).values("version")[:1]))
-            .values_list("slug", "created_at", "game_time_ticks", "time_descriptions", "exits_version")
+            .annotate(
+                exits_version=Subquery(ExitsVersion.objects.filter(pk=OuterRef("pk")).values("version")[:1]),
+                seen_up_to=Subquery(WitnessCursor.objects.filter(pk=OuterRef("pk")).values("event_id")[:1]),
+            )
+            .values_list("slug", "created_at", "game_time_ticks", "time_descriptions", "exits_version", "seen_up_to")
             .get()
         )
+        seen_up_to = seen_up_to or 0
         clock = clock_of(world_id)
         seed = clock.seed if seed is None else seed
         tick = ticks + 1
@@ -196,7 +200,7 @@ def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
                 raise TickConflict(f"World {slug} was ticked by someone else.")
         report = TickReport(world=slug, tick=tick, new_day=is_new_day(tick))
         graph = exit_graph(world_id=world_id, world_born=str(created_at), exits_version=exits_version)
-        snapshot = load_snapshot(world_id=world_id, tick=tick, event_cursor=clock.event_cursor, graph=graph)
+        snapshot = load_snapshot(world_id=world_id, tick=tick, event_cursor=seen_up_to, graph=graph)
         rates = rates_of(clock)
         events = EventBatch(world_id=world_id)
         witness(snapshot, [(c.kind, c.actor, c.room_id) for c in snapshot.crimes])
@@ -206,6 +210,7 @@ def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
         for room_id, present in snapshot.by_room.items():
             awake_in[room_id] = sum(1 for o in present if not is_asleep(o))
         for being in snapshot.beings:
+            forget_beyond_limit(being)
             room_id = being.room_id or 0
             listed = being.room_id is not None and not being.is_dead  # in `by_room`: not its own company
             company = awake_in[room_id] - (1 if listed and not is_asleep(being) else 0) > 0
@@ -252,7 +257,12 @@ def tick_world(*, world: World | int, seed: int | None = None) -> TickReport:
             report.epiphanies = [b.name for b in snapshot.beings if ambitions.epiphany(snapshot, b)]
         missions_fail_overdue_in(world_id=world_id)
         write_sheets(snapshot.beings)
-        if not clock._state.adding and snapshot.last_event_id != clock.event_cursor:
-            WorldClock.objects.filter(pk=clock.pk).update(event_cursor=snapshot.last_event_id)
+        if snapshot.last_event_id != seen_up_to:
+            WitnessCursor.objects.bulk_create(  # one upsert: the row may not exist yet
+                [WitnessCursor(world_id=world_id, event_id=snapshot.last_event_id)],
+                update_conflicts=True,
+                unique_fields=["world"],
+                update_fields=["event_id"],
+            )
         events.write()
     return report

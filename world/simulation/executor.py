@@ -14,11 +14,11 @@ from typing import Any
 from django.db import transaction
 
 from world.exceptions import WorldError
-from world.models import Character, EventKind, Item
+from world.models import Character, EventKind
 from world.selectors import character_room, look_at
 from world.services.events import EventBatch, players_in_rooms
 from world.services.interactions import interaction_choose, interaction_start
-from world.services.items import item_claim, item_drop
+from world.services.items import item_claim, item_drop, item_take
 from world.services.movement import character_move
 from world.services.speech import speech_gesture, speech_say
 from world.simulation.memory import bump_stat, remember
@@ -77,18 +77,6 @@ def _room_line(turn: Turn, character: Character, text: str, data: dict[str, Any]
     )
 
 
-def _take(character: Character, name: str) -> tuple[str, int | None]:
-    """Pick Up through the interaction service: the same slots, and theft recorded as theft."""
-    owner = (
-        Item.objects.filter(room_id=character.room_id or 0, name__iexact=name)
-        .values_list("owner_id", flat=True)
-        .first()
-    )
-    interaction_start(character=character, object_name=name)
-    interaction_choose(character=character, choice="Pick Up")
-    return name, owner
-
-
 def _use(character: Character, name: str, choice: str) -> None:
     interaction_start(character=character, object_name=name)
     interaction_choose(character=character, choice=choice)
@@ -110,9 +98,10 @@ def perform(turn: Turn, character: Character, being: Being, entry: Any) -> None:
         if isinstance(args, dict) and args.get("explore"):
             remember(being, turn.tick, "explored_exit", room=room_key, exit=exit_.name)
     elif tool == "take":
-        name, owner = _take(character, _arg(args, "item"))
-        if owner not in (None, character.pk):
-            turn.thefts.append((character.name, character.room_id, name))
+        # `/play/take`'s service: a theft is recorded as a player's is (the owner stays the owner).
+        taken = item_take(character=character, item_name=_arg(args, "item"))
+        if taken.owner_id not in (None, character.pk):
+            turn.thefts.append((character.name, character.room_id, taken.name))
             bump_stat(being, "thefts")
     elif tool in ("eat", "drink"):
         _use(character, _arg(args, "item"), "Eat" if tool == "eat" else "Drink")

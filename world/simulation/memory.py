@@ -18,6 +18,15 @@ def remember(being: Being, tick: int, kind: str, **facts: Any) -> None:
     being.sheet_changed = True
 
 
+def forget_beyond_limit(being: Being) -> None:
+    """Keep the newest `MEMORY_LIMIT` of a sheet that holds more (a raw write or an old file: the
+    sheet's validation refuses more, `remember` never keeps more)."""
+    found = being.sheet.get("memories")
+    if isinstance(found, list) and len(found) > MEMORY_LIMIT:
+        being.sheet["memories"] = found[-MEMORY_LIMIT:]
+        being.sheet_changed = True
+
+
 def recalled(being: Being, kind: str) -> list[dict[str, Any]]:
     return [m for m in memories(being) if m.get("type") == kind]
 

@@ -1,5 +1,6 @@
 """Rows of the world clock: per-world simulation settings (world state), daily duties (world
-state) and the ticker lease (transient: which process ticks a world on SQLite)."""
+state), the ticker lease (transient: which process ticks a world on SQLite) and the witnesses'
+event cursor (transient)."""
 
 from __future__ import annotations
 
@@ -41,8 +42,6 @@ class WorldClock(models.Model):
     sleep_refill = models.FloatField(default=10.0, validators=[MinValueValidator(0), MaxValueValidator(100)])
     ap_max = models.PositiveSmallIntegerField(default=3, validators=[MaxValueValidator(20)])
     player_needs = models.BooleanField(default=False, help_text="Do players' needs fall too?")
-    # Not world state (never exported): the last crime event the clock's witnesses have seen.
-    event_cursor = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         constraints = [
@@ -111,3 +110,16 @@ class ExitsVersion(models.Model):
 
     def __str__(self) -> str:
         return f"exits of {self.world_id} at version {self.version}"
+
+
+class WitnessCursor(models.Model):
+    """The last crime event (theft, violence, death) a world's NPC witnesses have seen, so each is
+    witnessed once. Transient: never exported. Its own row, not a `WorldClock` column: a world
+    ticked without clock settings (the defaults) must not see the same crime every tick, and
+    making it a `WorldClock` row would put settings nobody chose into its world file."""
+
+    world = models.OneToOneField(World, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    event_id = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"crimes of {self.world_id} seen up to event {self.event_id}"

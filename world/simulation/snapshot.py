@@ -33,7 +33,8 @@ from world.models import (
 
 NUTRITION_TAG = re.compile(r"^(Edible|Drinkable):\s*(\d+)\s*$")
 NEED_COLUMNS = ("hunger", "thirst", "socialization", "sleep", "safety")
-CRIME_KINDS = (EventKind.THEFT, EventKind.VIOLENCE)
+VIOLENT_KINDS = frozenset({EventKind.VIOLENCE.value, EventKind.DEATH.value})  # a blow, a killing blow
+CRIME_KINDS = (EventKind.THEFT, EventKind.VIOLENCE, EventKind.DEATH)  # TinyMUD's theft, assault, murder
 BED_TAG = "bed"
 
 
@@ -375,12 +376,22 @@ def load_snapshot(*, world_id: int, tick: int, event_cursor: int, graph: ExitGra
     }
     crimes, last_event_id = [], event_cursor
     seen: set[tuple[str, str, int | None]] = set()
-    for event_id, kind, actor, room_id in (
+    # Where a crime happened is the room its event names (the recipients may have walked on since;
+    # a thief alone with NPCs is its only recipient); rows without one: the recipient's room.
+    room_by_key = {key.casefold(): pk for pk, (key, _) in rooms.items()}
+    # NPCs act only inside ticks, and the tick that ran an NPC's crime had its witnesses see it
+    # then (even with no player there to get an event): its events are not a second crime.
+    npc_names = {b.name.casefold() for b in beings if b.is_npc}
+    for event_id, kind, actor, recipient_room_id, data in (
         Event.objects.filter(recipient__world_id=world_id, kind__in=CRIME_KINDS, id__gt=event_cursor)
         .order_by("id")
-        .values_list("id", "kind", "actor", "recipient__room_id")
+        .values_list("id", "kind", "actor", "recipient__room_id", "data")
     ):
         last_event_id = max(last_event_id, event_id)
+        if actor.casefold() in npc_names:
+            continue
+        where = data.get("room") if isinstance(data, dict) else None
+        room_id = room_by_key.get(where.casefold()) if isinstance(where, str) else recipient_room_id
         if (kind, actor, room_id) not in seen:  # one row per witness: the same crime seen by many
             seen.add((kind, actor, room_id))
             crimes.append(Crime(kind, actor, room_id))

@@ -180,7 +180,7 @@ def test_pick_up_someone_elses_item_is_theft(alice, tiny_world, play):
     assert (item.character_id, item.room_id) == (t.player.pk, None)  # in one place only
     assert "Alice picks up the purse, which belongs to Bob!" in watcher.feed()
     theft = models.Event.objects.filter(kind="theft", recipient=watcher.character).get()
-    assert theft.data == {"item": "purse", "owner": "Bob", "theft": True}
+    assert theft.data == {"item": "purse", "owner": "Bob", "theft": True, "room": "hall"}
     assert item.owner == t.npc  # taking is not owning
 
 
