@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 from contextlib import contextmanager
 from typing import Any
 
@@ -84,6 +85,9 @@ def drive(app, method: str, path: str, headers: dict[str, str], body: bytes = b"
     return Answer(messages)
 
 
+threads: list[str] = []  # the thread each request_started ran on
+
+
 @pytest.fixture
 def senders():
     """Who sent `request_started` per request: `FastLook` on the fast path, Django's handler otherwise."""
@@ -91,7 +95,9 @@ def senders():
 
     def record(sender, **kwargs):
         seen.append(sender)
+        threads.append(threading.current_thread().name)
 
+    threads.clear()
     request_started.connect(record)
     yield seen
     request_started.disconnect(record)
@@ -135,6 +141,7 @@ def alice_token(tiny_world) -> str:
 def test_a_plain_look_is_served_by_the_fast_path_exactly_as_django_serves_it(tiny_world, alice_token, senders):
     full, django, client, fast = fast_and_django(bearer(alice_token), senders)
     assert fast and senders[0] is FastLook
+    assert threads[0].startswith("WSGI")  # the request pool's threads (mudsite/asgi.py), not the event loop
     assert full.status == 200
     assert_same_answer(full, django, client)
     headers = full.header_map()
