@@ -27,7 +27,6 @@ import asyncio
 import io
 import logging
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import Executor
 from typing import Any
 
@@ -43,14 +42,9 @@ from django.middleware.security import SecurityMiddleware
 from accounts.api.security import bearer
 from world.api import play
 from world.exceptions import WorldError
+from world.live.asgi_stream import AsgiApp, Receive, Scope, Send
 
 logger = logging.getLogger(__name__)
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-AsgiApp = Callable[..., Awaitable[None]]
 
 # The slug rule of `world_get`: any other `{world}` is a 404 that Django words.
 LOOK_PATH = re.compile(r"^/api/worlds/(?P<world>[a-z0-9-]{1,64})/play/look$")
