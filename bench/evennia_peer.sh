@@ -25,6 +25,13 @@ CONF
   (cd mygame && evennia migrate >/dev/null)
 fi
 cd mygame
+# The running Server keeps accounts in its memory (Evennia's idmapper): a password set beside it is not
+# seen by its web login until it restarts. So stop it, set the password, start it again.
+evennia stop >/dev/null 2>&1 || true
+evennia shell -c "
+from evennia.accounts.models import AccountDB
+a = AccountDB.objects.filter(id=1).first()
+if a: a.set_password('$PASSWORD'); a.save()" >/dev/null 2>&1 || true
 # The first start creates the superuser from these; a slow machine can time the CLI out before the
 # Server is up, so start until it answers.
 for _ in 1 2 3; do
@@ -32,9 +39,6 @@ for _ in 1 2 3; do
   curl -sf -o /dev/null http://127.0.0.1:4001/admin/login/ && break
   sleep 5
 done
-(cd "$HOME_DIR/mygame" && evennia shell -c "
-from evennia.accounts.models import AccountDB
-a = AccountDB.objects.get(id=1); a.set_password('$PASSWORD'); a.save()" >/dev/null 2>&1)
 jar="$HOME_DIR/cookies.txt"
 rm -f "$jar"
 curl -sf -c "$jar" -b "$jar" -o /dev/null http://127.0.0.1:4001/admin/login/

@@ -1,6 +1,9 @@
 """The ASGI application: what the README's servers run (uvicorn, or gunicorn with uvicorn workers).
 
-Three ways in, chosen by path (docs/decisions.md, "Serving play requests under ASGI"):
+Four ways in, chosen by path (docs/decisions.md, "Serving play requests fast under ASGI"):
+- `/play/look` GETs with a bearer token of a caller who may look: answered beside Django's request
+  handler with the view's own code, on the same thread pool as Django's requests (~1 ms less per look
+  than the handler and its middleware chain; world/api/asgi_look.py);
 - `/play/stream` GETs of a known caller: served beside Django, no thread per open stream
   (world/live/asgi_stream.py);
 - the feed reads that wait (`/play/stream` refusals, `/play/events`): Django's ASGI handler, where the
@@ -9,6 +12,8 @@ Three ways in, chosen by path (docs/decisions.md, "Serving play requests under A
   runs each sync request in a thread of its own and hops between the event loop and that thread for
   every sync middleware, signal and the view (~5 ms a request on this 2-core machine against ~0.3 ms
   here, bench/README.md); the pool's threads also keep their database connections.
+Whatever the two fast paths do not answer themselves (every refusal, cookie sessions, other methods)
+falls through to Django, so errors keep their one envelope.
 """
 
 import gc
@@ -37,6 +42,7 @@ if settings.DEBUG:
     django_wsgi_application = StaticFilesHandler(django_wsgi_application)
 
 from persistence.lifespan import with_save_flush_on_shutdown  # noqa: E402  (needs the apps loaded)
+from world.api.asgi_look import FastLook, with_fast_look  # noqa: E402
 from world.live.asgi_stream import with_fast_stream  # noqa: E402
 
 # The async views: the live feed, which may wait for events.
@@ -70,4 +76,7 @@ def collect_garbage_rarely() -> None:
 collect_garbage_rarely()
 
 # Lifespan "shutdown" exports this process's pending world saves (uvicorn skips atexit on SIGTERM).
-application = with_save_flush_on_shutdown(with_fast_stream(django_by_path))
+fast_look = FastLook()
+application = with_save_flush_on_shutdown(
+    with_fast_look(with_fast_stream(django_by_path), fast_look=fast_look, executor=threaded_django.executor)
+)
