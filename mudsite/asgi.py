@@ -75,8 +75,8 @@ def collect_garbage_rarely() -> None:
 
 collect_garbage_rarely()
 
-# Lifespan "shutdown" exports this process's pending world saves (uvicorn skips atexit on SIGTERM).
 fast_look = FastLook()
+# Lifespan "shutdown" exports this process's pending world saves (uvicorn skips atexit on SIGTERM).
 application = with_save_flush_on_shutdown(
     with_fast_look(with_fast_stream(django_by_path), fast_look=fast_look, executor=threaded_django.executor)
 )
