@@ -9,7 +9,7 @@ request itself; the caller is resolved once with the same services the view uses
 then the session cookie; `me_in` for the character) on the process's live reader thread
 (world/live/hub.py `LiveReader`), and then the stream is a coroutine on the hub with no thread and no connection.
 
-Anything else — no or bad credentials, no character, an unknown world, a malformed `after`, another
+Anything else — a host not in ALLOWED_HOSTS, no or bad credentials, no character, an unknown world, a malformed `after`, another
 method — goes to Django unchanged, so every error keeps its one envelope and status, and the
 Django view stays the one documented in the OpenAPI schema (and used by the test client).
 """
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
+from django.core.exceptions import DisallowedHost
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest
 
@@ -92,6 +93,10 @@ def resolve_caller(scope: Scope, world_slug: str, after: int | None) -> StreamCa
     from world.api.contract import me_in
 
     request = ASGIRequest(scope, io.BytesIO())  # type: ignore[arg-type]
+    try:
+        request.get_host()  # what CommonMiddleware checks first: a host not in ALLOWED_HOSTS
+    except DisallowedHost:
+        return None  # Django answers it 400
     user = authenticate(request)
     if user is None:
         return None

@@ -230,3 +230,10 @@ def test_open_streams_hold_no_server_thread(server, tiny_world):
 
     baseline, parked = asyncio.run(scenario())
     assert parked < baseline + 5, (baseline, parked)  # the live reader and asyncio's executor, not 20
+
+
+def test_a_stream_for_a_host_not_allowed_is_refused_as_django_refuses_it(server, people):
+    headers = {**bearer(people[0]), "Host": "evil.example"}
+    with httpx.stream("GET", f"{server.url}{STREAM}", headers=headers, timeout=30) as response:
+        assert not response.headers["content-type"].startswith("text/event-stream")
+        assert response.status_code == 400
