@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from mudsite.db.sqlite3.base import write_gate_path
+from persistence.db_internals import deferred_sqlite_transaction
 from tests.persistence.procs import fork_child
 
 pytestmark = [
@@ -86,6 +87,17 @@ def test_a_write_transaction_holds_the_gate_until_it_commits_or_rolls_back():
     assert held_while_rolling_back == [True]
     assert gate_is_free()
     assert sessions() == {"committed"}
+
+
+def test_a_deferred_read_transaction_leaves_the_gate_to_the_writers():
+    """The export reads one snapshot in a deferred transaction, which blocks no writer (persistence/
+    db_internals.py); at the gate it would hold every game write for the whole export."""
+    connection.ensure_connection()
+    with deferred_sqlite_transaction(connection.alias):
+        sessions()
+        assert gate_is_free()
+    with transaction.atomic():  # the configured IMMEDIATE again
+        assert not gate_is_free()
 
 
 def blocked_at(path: Path) -> bool:

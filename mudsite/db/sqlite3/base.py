@@ -13,7 +13,8 @@ tied to the database file's identity (path, device, inode and status-change time
 deleted and created again (a test database) never gets a connection to the old one; a connection whose
 file changed identity meanwhile (a checkpoint rewrote it) is closed rather than kept.
 
-Write transactions queue at a gate (`OPTIONS["write_gate"]`, on by default): before `BEGIN IMMEDIATE` a
+Write transactions queue at a gate (`OPTIONS["write_gate"]`, on by default): before `BEGIN IMMEDIATE` (or
+EXCLUSIVE; a deferred read transaction blocks no writer and does not queue) a
 connection takes an exclusive `flock` on `<database>-write-gate` (its own open file, so threads of one
 process and other processes queue alike, in the kernel), and gives it back once the transaction is
 over. Why: SQLite has no queue for its write lock. A writer that finds it taken sleeps in the busy
@@ -81,6 +82,10 @@ def _give_back(key: PoolKey, raw: sqlite3.Connection, size: int) -> bool:
     return False
 
 
+# The BEGINs that take SQLite's write lock at once.
+WRITING_MODES = frozenset({"IMMEDIATE", "EXCLUSIVE"})
+
+
 def write_gate_path(name: Any) -> str | None:
     """The gate file of an on-disk database; None for in-memory databases (one connection anyway)."""
     path = str(name)
@@ -142,7 +147,10 @@ class DatabaseWrapper(SQLiteDatabaseWrapper):
         return self.connection is None or not self.connection.in_transaction
 
     def _start_transaction_under_autocommit(self) -> None:
-        self._enter_write_gate()
+        if self.transaction_mode in WRITING_MODES:  # type: ignore[attr-defined]
+            # Only a BEGIN that takes SQLite's write lock queues: a deferred one (the export's read
+            # snapshot, persistence/db_internals.py) blocks no writer and must not queue.
+            self._enter_write_gate()
         try:
             super()._start_transaction_under_autocommit()  # type: ignore[misc]
         except BaseException:
