@@ -52,6 +52,8 @@ def sqlite_database(path: Path) -> dict:
             # with "database is locked" half-way through a transaction.
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
+            # Write transactions queue at a flock gate before BEGIN (mudsite/db/sqlite3/base.py: why).
+            "write_gate": env_bool("DB_SQLITE_WRITE_GATE", True),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
         },
         # 0: a request's connection goes back to the pool (mudsite/db/sqlite3) when the request ends.

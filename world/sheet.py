@@ -6,6 +6,7 @@ model validation (admin forms, services calling full_clean) and the API.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -107,6 +108,34 @@ def sheet_with_stat(sheet: Any, stat: str, by: int = 1) -> dict[str, Any]:
     stats[stat] = (current if isinstance(current, int) else 0) + by
     sheet["lifetime_stats"] = stats
     return sheet
+
+
+STAT_NAME = re.compile(r"[a-z_]+")
+
+
+def sheet_with_stat_sql(vendor: str, stat: str) -> str:
+    """An SQL expression for `sheet_with_stat(sheet, stat)` computed from the row's own `sheet` column,
+    for an UPDATE that raises one counter without writing back a sheet read earlier (which would undo
+    any change committed to the sheet since: a lost update). Same rules: a counter that is not an
+    integer, a `lifetime_stats` that is not an object, or a sheet that is not one, start from nothing."""
+    if not STAT_NAME.fullmatch(stat):
+        raise ValueError(f"not a stat name: {stat!r}")
+    if vendor == "postgresql":
+        counter = f"sheet #> '{{lifetime_stats,{stat}}}'"
+        return f"""CASE
+            WHEN jsonb_typeof({counter}) = 'number' AND ({counter})::text ~ '^-?[0-9]+$'
+                THEN jsonb_set(sheet, '{{lifetime_stats,{stat}}}', to_jsonb(({counter})::text::bigint + 1))
+            WHEN jsonb_typeof(sheet -> 'lifetime_stats') = 'object'
+                THEN jsonb_set(sheet, '{{lifetime_stats,{stat}}}', '1')
+            WHEN jsonb_typeof(sheet) = 'object'
+                THEN jsonb_set(sheet, '{{lifetime_stats}}', '{{"{stat}": 1}}')
+            ELSE '{{"lifetime_stats": {{"{stat}": 1}}}}'::jsonb END"""
+    path = f"'$.lifetime_stats.{stat}'"
+    return f"""CASE
+        WHEN json_type(sheet, {path}) = 'integer' THEN json_set(sheet, {path}, json_extract(sheet, {path}) + 1)
+        WHEN json_type(sheet, '$.lifetime_stats') = 'object' THEN json_set(sheet, {path}, 1)
+        WHEN json_type(sheet) = 'object' THEN json_set(sheet, '$.lifetime_stats', json_object('{stat}', 1))
+        ELSE json_object('lifetime_stats', json_object('{stat}', 1)) END"""
 
 
 def sheet_errors(value: Any) -> list[str]:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models.signals import post_save, pre_save
 
+from mudsite.db.rawsql import json_value
 from world.exceptions import Forbidden, Invalid, NotFound
 from world.fuzzy import fuzzy_matches, fuzzy_resolve
-from world.models import Character, EventKind, Exit, ExitKind, Relationship
+from world.models import Character, EventKind, Exit, ExitKind, Relationship, Room
 from world.selectors import character_room, room_exits
 from world.services.events import EventBatch, players_in_rooms
-from world.sheet import sheet_with_stat
+from world.sheet import sheet_with_stat_sql
 
 UP_WORDS = {"up", "upstairs", "up stairs", "stairs up", "upward", "upwards"}
 DOWN_WORDS = {"down", "downstairs", "down stairs", "stairs down", "downward", "downwards"}
@@ -83,6 +85,38 @@ def exit_allows(*, exit_: Exit, character: Character) -> bool:
     return any(pair in have for pair in pairs)
 
 
+def _write_move(*, character: Character, destination: Room) -> None:
+    """The character's new room and, for a player, one more room visited, in one hand-written UPDATE of
+    just those: the sheet is raised by the database from the row's own value, never written back from
+    the copy the request loaded before its transaction (a sheet change committed in between would be
+    lost), and the ORM's compiling of `save(update_fields=...)` is gone from every move. It sends the
+    ORM's own pre_save / post_save with `update_fields`, so the save request (persistence/tracking.py,
+    before the write) and the game hooks (world/games/signals.py) see it as they see any ORM save."""
+    using = router.db_for_write(Character)
+    conn = connections[using]
+    character.room = destination
+    counts_visit = not character.is_npc  # NPCs' moves are counted by the clock's executor, on the tick's snapshot
+    fields = frozenset({"room", "sheet"} if counts_visit else {"room"})
+    pre_save.send(sender=Character, instance=character, raw=False, using=using, update_fields=fields)
+    sheet = f", sheet = {sheet_with_stat_sql(conn.vendor, 'rooms_visited')}" if counts_visit else ""
+    returning = " RETURNING sheet" if counts_visit else ""
+    table = conn.ops.quote_name(Character._meta.db_table)
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET room_id = %s{sheet} WHERE id = %s{returning}", [destination.pk, character.pk]
+        )
+        if counts_visit:
+            row = cursor.fetchone()
+            written = row is not None
+        else:
+            written = cursor.rowcount == 1
+    if not written:  # the row is gone: what the ORM's save(update_fields=...) says then
+        raise DatabaseError("Save with update_fields did not affect any rows.")
+    if counts_visit:
+        character.sheet = json_value(row[0])  # the copy the caller holds is what was written
+    post_save.send(sender=Character, instance=character, created=False, update_fields=fields, raw=False, using=using)
+
+
 def _departure_texts(name: str, exit_: Exit) -> tuple[str, str, str]:
     """(what the old room sees, what the new room sees, what the mover reads)."""
     if exit_.kind == ExitKind.STAIRS_UP:
@@ -114,12 +148,7 @@ def character_pass(*, character: Character, exit_: Exit) -> None:
     if not exit_allows(exit_=exit_, character=character):
         raise Forbidden(f"The {exit_.name} is locked. You are not permitted to pass.", code="locked")
     destination = exit_.destination
-    character.room = destination
-    fields = ["room"]
-    if not character.is_npc:  # NPCs' moves are counted by the clock's executor, on the tick's snapshot
-        character.sheet = sheet_with_stat(character.sheet, "rooms_visited")  # in the move's own UPDATE
-        fields.append("sheet")
-    character.save(update_fields=fields)
+    _write_move(character=character, destination=destination)
     leave_text, enter_text, own_text = _departure_texts(character.name, exit_)
     watchers = players_in_rooms(room_ids=[origin.pk, destination.pk])
     data = {"exit": exit_.name, "from": origin.key, "to": destination.key}
