@@ -79,40 +79,37 @@ class EventBatch:
 
 
 EVENT_COLUMNS = ("recipient", "kind", "actor", "text", "data", "created_at")
-# PostgreSQL has no parameter limit Django knows of, but one statement takes at most 65,535.
-EVENT_ROWS_PER_INSERT = 500
 
 
 def insert_events(rows: list[EventRow]) -> None:
-    """The rows in multi-row INSERT statements (as many rows a statement as the backend takes
-    parameters), values prepared by the model's own fields. A say to a crowded room writes a row per
-    listener, and `bulk_create` compiles SQL per row: ~100 ms for 1,000 rows here against a few ms
-    (bench/README.md, live feed); one statement instead of an `executemany` of one-row INSERTs also
-    leaves SQLite one statement to prepare and step. The rows' ids are not read back (no caller needs
-    them; readers page by id from the table)."""
+    """The rows in one `executemany`, values prepared by the model's own fields. A say to a crowded
+    room writes a row per listener, and `bulk_create` compiles SQL per row: ~100 ms for 1,000 rows
+    here against a few ms (bench/README.md, live feed). The rows' ids are not read back (no caller
+    needs them; readers page by id from the table)."""
     now = timezone.now()
     fields: list[Field[Any, Any]] = [Event._meta.get_field(name) for name in EVENT_COLUMNS]  # type: ignore[misc]
     created_at = fields[5].get_db_prep_save(now, connection)
     prepared_data: dict[int, Any] = {}  # the rows of one `add` share their data dict: prepare it once
-    params: list[Any] = []
+    params = []
     for row in rows:
         data = prepared_data.get(id(row.data))
         if data is None:
             data = prepared_data[id(row.data)] = fields[4].get_db_prep_save(row.data, connection)
-        params += (row.recipient_id, fields[1].get_db_prep_save(row.kind, connection), row.actor, row.text, data)
-        params.append(created_at)
+        params.append(
+            (
+                row.recipient_id,
+                fields[1].get_db_prep_save(row.kind, connection),
+                row.actor,
+                row.text,
+                data,
+                created_at,
+            )
+        )
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(field.column)) for field in fields)
-    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    per_statement = max(1, min(EVENT_ROWS_PER_INSERT, connection.ops.bulk_batch_size(fields, rows)))
-    width = len(fields)
+    placeholders = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            count = min(per_statement, len(rows) - start)
-            cursor.execute(
-                f"INSERT INTO {quote(Event._meta.db_table)} ({columns}) VALUES {', '.join([one_row] * count)}",
-                params[start * width : (start + count) * width],
-            )
+        cursor.executemany(f"INSERT INTO {quote(Event._meta.db_table)} ({columns}) VALUES ({placeholders})", params)
 
 
 def players_in_rooms(*, room_ids: Iterable[int]) -> dict[int, list[int]]:
