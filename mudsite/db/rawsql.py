@@ -8,6 +8,7 @@ values come back as the driver gives them, and the helpers here convert only wha
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import uuid
@@ -16,10 +17,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model, QuerySet
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 
 HEX_DIGITS = re.compile(r"[0-9a-fA-F]{32}")
+# The attributes Django puts on a model class for its concrete fields that do nothing on assignment
+# but store the value (a foreign key's also forgets a cached object, which a new instance has none of).
+PLAIN_ATTRIBUTES = (DeferredAttribute, ForeignKeyDeferredAttribute, type(None))
 
 
 def raw_rows(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
@@ -91,10 +99,18 @@ def table(model: type[Model]) -> str:
 
 
 class RowReader:
-    """One model's columns in a hand-written SELECT, turned back into an instance exactly as the ORM
-    does it (the field's own database converters, then `Model.from_db`), without compiling a query.
+    """One model's columns in a hand-written SELECT, turned back into an instance as the ORM does it
+    (the field's own database converters, then the instance `Model.from_db` would build), without
+    compiling a query.
 
     `fields` limits the columns read; the others are deferred (loaded on first access, as `.only()`).
+
+    Why not `Model.from_db` itself: `Model.__init__` walks every concrete field of the model and sends
+    `pre_init`/`post_init`, ~30 µs an instance, more than the statement that read it (a look builds five).
+    When nothing listens to those signals and every field's attribute is Django's plain one (no file
+    field or custom descriptor that acts on assignment), the instance is its `__dict__` and `_state`,
+    which is what `__init__` leaves behind; otherwise `from_db` builds it (tests/test_rawsql.py checks
+    both give equal instances).
     """
 
     def __init__(self, model: type[Model], alias: str, fields: Sequence[str] | None = None) -> None:
@@ -104,29 +120,43 @@ class RowReader:
         self.names = [f.attname for f in self.fields]
         self.alias = alias
         self.width = len(self.fields)
-        self._converters: dict[str, list[tuple[Any, list[Any]]]] = {}
+        self._converters: dict[str, list[tuple[int, Any, list[Any]]]] = {}
+        self._plain_attributes = all(
+            type(inspect.getattr_static(model, f.attname, None)) in PLAIN_ATTRIBUTES for f in concrete
+        )
 
     def columns(self) -> str:
         quote = connection.ops.quote_name
         return ", ".join(f"{self.alias}.{quote(str(f.column))}" for f in self.fields)
 
-    def converters(self) -> list[tuple[Any, list[Any]]]:
-        """(column, its converters) per field, as the compiler finds them; once per database vendor."""
-        vendor = connection.vendor
+    def converters(self, db: Any = None) -> list[tuple[int, Any, list[Any]]]:
+        """(index, column, its converters) of each field that has any, as the compiler finds them; once
+        per database vendor."""
+        db = db or connections[DEFAULT_DB_ALIAS]
+        vendor = db.vendor
         if vendor not in self._converters:
             table_name = self.model._meta.db_table
             per_field = []
-            for field in self.fields:
+            for index, field in enumerate(self.fields):
                 column = field.get_col(table_name)
-                per_field.append(
-                    (column, connection.ops.get_db_converters(column) + column.get_db_converters(connection))
-                )
+                found = db.ops.get_db_converters(column) + column.get_db_converters(db)
+                if found:
+                    per_field.append((index, column, found))
             self._converters[vendor] = per_field
         return self._converters[vendor]
 
     def build(self, row: Sequence[Any], start: int = 0) -> Any:
+        db = connections[DEFAULT_DB_ALIAS]  # one thread-local lookup, not one per value
         values = list(row[start : start + self.width])
-        for index, (column, converters) in enumerate(self.converters()):
+        for index, column, converters in self.converters(db):
             for convert in converters:
-                values[index] = convert(values[index], column, connection)
-        return self.model.from_db(connection.alias, self.names, values)
+                values[index] = convert(values[index], column, db)
+        model = self.model
+        if not self._plain_attributes or pre_init.has_listeners(model) or post_init.has_listeners(model):
+            return model.from_db(db.alias, self.names, values)
+        instance = model.__new__(model)
+        instance.__dict__.update(zip(self.names, values, strict=True))
+        state = instance._state = ModelState()
+        state.adding = False
+        state.db = db.alias
+        return instance
