@@ -66,14 +66,20 @@ def play_character_get(
         raise Forbidden(
             "You have no character in this world; join it first.", code="not_joined", details={"world": world_slug}
         )
-    kicked = getattr(character, "kicked_at", None)
-    if kicked is not None and (authenticated_at is None or authenticated_at <= kicked):
+    if kicked_since(character, authenticated_at):
         raise Unauthenticated(
             "You were kicked from this world; log in again to come back.",
             code="kicked",
             details={"world": world_slug},
         )
     return character
+
+
+def kicked_since(character: Character, authenticated_at: datetime | None) -> bool:
+    """Whether a builder kicked the account from this world after (or when) these credentials were
+    issued; None counts as before any kick. Reads the `kicked_at` the caller's statement annotates."""
+    kicked = getattr(character, "kicked_at", None)
+    return kicked is not None and (authenticated_at is None or authenticated_at <= kicked)
 
 
 def character_room(*, character: Character) -> Room:

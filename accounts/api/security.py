@@ -9,6 +9,7 @@ from django.utils.dateparse import parse_datetime
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
+from accounts.models import ApiToken
 from accounts.services.accounts import SESSION_LOGIN_AT
 from accounts.services.tokens import token_get
 from mudsite.errors import Forbidden
@@ -16,21 +17,29 @@ from mudsite.errors import Forbidden
 
 class BearerToken(HttpBearer):
     def __call__(self, request: HttpRequest) -> Any | None:
+        raw = self.credentials(request)
+        return None if raw is None else self.authenticate(request, raw)
+
+    def credentials(self, request: HttpRequest) -> str | None:
+        """The clear token of an `Authorization: Bearer …` header, or None."""
         # Ninja's own __call__ logs any non-Bearer Authorization header in full under DEBUG, which
         # writes Basic credentials (or someone else's scheme's secret) to the log. Never log it.
         scheme, _, token = request.headers.get(self.header, "").partition(" ")
-        if scheme.lower() != self.openapi_scheme or not token:
+        if scheme.lower() != self.openapi_scheme or not token.strip():
             return None
-        return self.authenticate(request, token.strip())
+        return token.strip()
 
     def authenticate(self, request: HttpRequest, token: str) -> Any | None:
         found = token_get(raw=token)
-        if found is None:
-            return None
-        request.user = found.user
-        request.auth_token = token  # type: ignore[attr-defined]
-        request.auth_issued_at = found.created_at  # type: ignore[attr-defined]
-        return found.user
+        return None if found is None else self.authenticated_by(request, found, token)
+
+    @staticmethod
+    def authenticated_by(request: HttpRequest, token: ApiToken, raw: str) -> Any:
+        """Mark `request` as made by a live token's user (what the views and `authenticated_since` read)."""
+        request.user = token.user
+        request.auth_token = raw  # type: ignore[attr-defined]
+        request.auth_issued_at = token.created_at  # type: ignore[attr-defined]
+        return token.user
 
 
 def authenticated_since(request: HttpRequest) -> Any | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -58,16 +59,25 @@ TOKEN = RowReader(ApiToken, "t", fields=["id", "user_id", "created_at", "last_us
 TOKEN_USER = RowReader(get_user_model(), "u", fields=["id", "username", "is_staff", "is_superuser", "is_active"])
 
 
-@cache
-def _token_sql(vendor: str, kind: str) -> str:
-    if kind == "fixed":
-        alive = "t.created_at > %s"
+def live_token_filter(token: str = "t", user: str = "u") -> tuple[str, list[Any]]:
+    """The SQL conditions (and their parameters) under which the token row `token`, joined to its user
+    `user`, is live: not revoked, not expired, its user active. Every statement that authenticates a
+    request by token uses them, so the rules live here once."""
+    cutoff = datetime_param(timezone.now() - token_lifetime())
+    if token_expiry_kind() == "fixed":
+        alive, cutoffs = f"{token}.created_at > %s", [cutoff]
     else:  # tokens from before expiry existed were never touched: their age counts from the login
-        alive = "(t.last_used_at > %s OR (t.last_used_at IS NULL AND t.created_at > %s))"
+        alive = f"({token}.last_used_at > %s OR ({token}.last_used_at IS NULL AND {token}.created_at > %s))"
+        cutoffs = [cutoff, cutoff]
+    return f"{token}.revoked_at IS NULL AND {user}.is_active = %s AND {alive}", [True, *cutoffs]
+
+
+@cache
+def _token_sql(vendor: str, where: str) -> str:
     return f"""
         SELECT {TOKEN.columns()}, {TOKEN_USER.columns()}
         FROM {table(ApiToken)} t JOIN {table(get_user_model())} u ON u.id = t.user_id
-        WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active = %s AND {alive}"""
+        WHERE t.key_hash = %s AND {where}"""
 
 
 def token_get(*, raw: str) -> ApiToken | None:
@@ -75,20 +85,28 @@ def token_get(*, raw: str) -> ApiToken | None:
 
     Every request asks this, so it is one hand-written statement (mudsite/db/rawsql.py); the token comes
     with its user loaded."""
-    now = timezone.now()
-    cutoff = datetime_param(now - token_lifetime())
-    kind = token_expiry_kind()
-    cutoffs = [cutoff] if kind == "fixed" else [cutoff, cutoff]
-    rows = fetch_all(_token_sql(connection.vendor, kind), [token_digest(raw), True, *cutoffs])
+    where, params = live_token_filter()
+    rows = fetch_all(_token_sql(connection.vendor, where), [token_digest(raw), *params])
     if not rows:
         return None
-    token = TOKEN.build(rows[0])
-    ApiToken.user.field.set_cached_value(token, TOKEN_USER.build(rows[0], TOKEN.width))
+    return token_built(rows[0])
+
+
+def token_built(row: Sequence[Any], start: int = 0) -> ApiToken:
+    """A live token read with `TOKEN` then `TOKEN_USER` columns from `start`, its use recorded."""
+    token = TOKEN.build(row, start)
+    ApiToken.user.field.set_cached_value(token, TOKEN_USER.build(row, start + TOKEN.width))
+    token_touch(token)
+    return token
+
+
+def token_touch(token: ApiToken) -> None:
+    """Record a use of a live token, at most once per `MUDSITE_TOKEN_TOUCH_SECONDS`."""
+    now = timezone.now()
     touch = dt.timedelta(seconds=int(getattr(settings, "MUDSITE_TOKEN_TOUCH_SECONDS", 60)))
     if token.last_used_at is None or token.last_used_at < now - touch:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
-    return token
 
 
 def token_user(*, raw: str) -> Any | None:

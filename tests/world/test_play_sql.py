@@ -15,7 +15,7 @@ from tests import factories
 from world.games.models import Mission, MissionObjective, MissionStatus, Offer, OfferStatus
 from world.games.selectors import OPEN_OBJECTIVES_FLAG, PENDING_OFFERS_FLAG, character_game_flags
 from world.models import Character, Exit, Item, WorldKick
-from world.play_sql import caller_character, exits_from, look_rows, people_in, players_by_room
+from world.play_sql import caller_character, exits_from, look_rows, looker_by_token, people_in, players_by_room
 from world.selectors import last_token_use
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +161,53 @@ def test_token_get_finds_what_the_orm_finds(settings, expiry):
             )  # fmt: skip
             assert found.user.check_password("x") == expected.user.check_password("x")  # deferred fields load
     assert tokens.token_get(raw=raws["live"]) is not None
+
+
+@pytest.mark.parametrize("expiry", ["sliding", "fixed"])
+def test_a_looker_by_token_is_the_token_then_the_caller(busy_room, settings, expiry):
+    """One statement for what `token_get` and then `caller_character` read: the same token, user,
+    character, world, room and kick, refused in the same cases."""
+    settings.MUDSITE_TOKEN_EXPIRY = expiry
+    settings.MUDSITE_TOKEN_LIFETIME_SECONDS = 3600
+    world, _, me = busy_room
+    raw = tokens.token_issue(user=me.account)
+    token, character = looker_by_token(raw=raw, world_slug=world.slug)
+    expected_token, expected = orm_token(raw), orm_caller(user_id=me.account_id, world_slug=world.slug)
+    assert (token.pk, token.created_at, token.user.pk, token.user.username) == (
+        expected_token.pk, expected_token.created_at, expected_token.user.pk, expected_token.user.username
+    )  # fmt: skip
+    assert field_values(character) == field_values(expected)  # the columns not read load on first access
+    assert field_values(character.world) == field_values(expected.world)
+    assert field_values(character.room) == field_values(expected.room)
+    assert character.kicked_at == expected.kicked_at is not None
+
+    assert looker_by_token(raw=raw, world_slug="elsewhere") is None
+    assert looker_by_token(raw="not-a-token", world_slug=world.slug) is None
+    stranger_raw = tokens.token_issue(user=factories.make_user())
+    assert looker_by_token(raw=stranger_raw, world_slug=world.slug) is None
+    long_ago = timezone.now() - dt.timedelta(hours=2)
+    ApiToken.objects.filter(key_hash=tokens.token_digest(raw)).update(created_at=long_ago, last_used_at=long_ago)
+    assert looker_by_token(raw=raw, world_slug=world.slug) is None  # expired, of either kind
+    live = tokens.token_issue(user=me.account)
+    me.account.is_active = False
+    me.account.save()
+    assert looker_by_token(raw=live, world_slug=world.slug) is None
+    me.account.is_active = True
+    me.account.save()
+    tokens.token_revoke(raw=live)
+    assert looker_by_token(raw=live, world_slug=world.slug) is None
+
+
+def test_a_looker_nowhere_has_no_room_and_a_stale_token_use_is_recorded(busy_room, settings):
+    settings.MUDSITE_TOKEN_TOUCH_SECONDS = 60
+    world, _, me = busy_room
+    raw = tokens.token_issue(user=me.account)
+    stale = timezone.now() - dt.timedelta(minutes=5)
+    ApiToken.objects.filter(key_hash=tokens.token_digest(raw)).update(last_used_at=stale)
+    Character.objects.filter(pk=me.pk).update(room=None)
+    token, character = looker_by_token(raw=raw, world_slug=world.slug)
+    assert character.room is None and character.room_id is None
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > stale
 
 
 def test_exits_people_and_players_by_room_are_the_orm_answers(busy_room):

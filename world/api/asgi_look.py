@@ -39,10 +39,12 @@ from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.common import CommonMiddleware
 from django.middleware.security import SecurityMiddleware
 
-from accounts.api.security import bearer
+from accounts.api.security import authenticated_since, bearer
 from world.api import play
 from world.exceptions import WorldError
 from world.live.asgi_stream import AsgiApp, Receive, Scope, Send
+from world.play_sql import looker_by_token
+from world.selectors import kicked_since
 
 logger = logging.getLogger(__name__)
 
@@ -104,10 +106,15 @@ class FastLook:
                 return None
         except (DisallowedHost, PermissionDenied):  # Django answers them 400 / 403
             return None
-        user = bearer(request)
-        if user is None:
+        raw = bearer.credentials(request)
+        found = None if raw is None else looker_by_token(raw=raw, world_slug=world_slug)
+        if found is None:
+            return None  # a refused token, or no character here: Django words it
+        token, character = found
+        request.auth = bearer.authenticated_by(request, token, raw)  # type: ignore[arg-type, attr-defined]
+        if kicked_since(character, authenticated_since(request)):
             return None
-        request.auth = user  # type: ignore[attr-defined]  # as ninja's operation sets it
+        request.player = character  # type: ignore[attr-defined]  # as `player_authenticated` keeps it for `me_in`
         # Django's middleware handles the response in reverse order: XFrameOptions, then Common, Security.
         framed = self.frame_options.process_response(request, play.look(request, world_slug))
         sized = self.common.process_response(request, framed)

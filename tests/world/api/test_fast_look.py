@@ -285,11 +285,13 @@ def request_signals_without_closing_connections():
             signal.connect(close_old_connections)
 
 
-def test_a_fast_look_makes_the_queries_of_a_django_look(tiny_world, alice_token, django_assert_num_queries):
+def test_a_fast_look_reads_the_token_and_the_caller_in_one_statement(
+    tiny_world, alice_token, django_assert_num_queries
+):
     busy_room(tiny_world)
     fast = FastLook()
     fast.respond(scope_of("GET", LOOK, bearer(alice_token)), "tiny")  # the token's last use: written once
-    # token, caller, exits, people, floor: the pin of a Django look (test_play_query_counts.py)
-    with request_signals_without_closing_connections(), django_assert_num_queries(5):
+    # token with the caller, exits, people, floor: one fewer than a Django look (test_play_query_counts.py)
+    with request_signals_without_closing_connections(), django_assert_num_queries(4):
         response = fast.respond(scope_of("GET", LOOK, bearer(alice_token)), "tiny")
     assert response is not None and response.status_code == 200
