@@ -22,9 +22,8 @@ from world.models import Character, Exit, Item, Room, World, WorldKick
 
 CHARACTER = RowReader(Character, "c")
 # Who a room shows (dead NPCs are gone, as in TinyMUD), players first: params room id, viewer id, True, True.
-PEOPLE_IN_ROOM = (
-    "WHERE c.room_id = %s AND c.id <> %s AND NOT (c.is_npc = %s AND c.is_dead = %s) ORDER BY c.is_npc, c.name"
-)
+PEOPLE_HERE = "c.room_id = %s AND c.id <> %s AND NOT (c.is_npc = %s AND c.is_dead = %s)"
+PEOPLE_IN_ROOM = f"WHERE {PEOPLE_HERE} ORDER BY c.is_npc, c.name"
 WORLD = RowReader(World, "w")
 ROOM = RowReader(Room, "r")
 
@@ -111,39 +110,45 @@ def looker_by_token(*, raw: str, world_slug: str) -> tuple[ApiToken, Character] 
 
 
 @cache
-def _look_sql(vendor: str) -> tuple[str, str, str]:
-    exits = f"""
-        SELECT e.name, e.kind, e.is_locked, d.name, d.key
-        FROM {table(Exit)} e JOIN {table(Room)} d ON d.id = e.destination_id
-        WHERE e.source_id = %s ORDER BY e.name, e.id"""
+def _look_sql(vendor: str) -> str:
+    """The three collections of a look in one statement: a part number (0 exits, 1 people, 2 items),
+    then the columns of each part where the other parts have NULL, then the part's own sort keys.
+    PostgreSQL types a column of two NULLs as text, so the first NULL of the tags has the tags' type."""
+    tags_type = Item._meta.get_field("tags").db_type(connection)
     last_seen = f"""(SELECT t.last_used_at FROM {table(ApiToken)} t
         WHERE t.user_id = c.account_id AND t.revoked_at IS NULL AND t.last_used_at IS NOT NULL
         ORDER BY t.last_used_at DESC LIMIT 1)"""
-    characters = f"""
-        SELECT c.name, c.is_npc, c.is_dead, {last_seen}
-        FROM {table(Character)} c {PEOPLE_IN_ROOM}"""
-    items = f"""
-        SELECT i.name, i.carry, i.tags, o.name
+    return f"""
+        SELECT 0, e.name, e.kind, d.name, d.key, e.is_locked, NULL, NULL, CAST(NULL AS {tags_type}), 0, e.id
+        FROM {table(Exit)} e JOIN {table(Room)} d ON d.id = e.destination_id
+        WHERE e.source_id = %s
+        UNION ALL
+        SELECT 1, c.name, NULL, NULL, NULL, c.is_npc, c.is_dead, {last_seen}, NULL,
+            CASE WHEN c.is_npc THEN 1 ELSE 0 END, 0
+        FROM {table(Character)} c WHERE {PEOPLE_HERE}
+        UNION ALL
+        SELECT 2, i.name, i.carry, o.name, NULL, NULL, NULL, NULL, i.tags, 0, i.id
         FROM {table(Item)} i LEFT JOIN {table(Character)} o ON o.id = i.owner_id
-        WHERE i.room_id = %s ORDER BY i.name, i.id"""
-    return exits, characters, items
+        WHERE i.room_id = %s
+        ORDER BY 1, 10, 2, 11"""
 
 
 def look_rows(*, room_id: int, viewer_id: int) -> tuple[list[dict], list[dict], list[dict]]:
-    """A room's exits, the others in it (dead NPCs are gone) with their last activity, and its floor."""
-    exits_sql, characters_sql, items_sql = _look_sql(connection.vendor)
-    exits = [
-        {"name": name, "kind": kind, "locked": bool(locked), "destination": to_name or to_key}
-        for name, kind, locked, to_name, to_key in fetch_all(exits_sql, [room_id])
-    ]
-    characters = [
-        {"name": name, "is_npc": bool(is_npc), "is_dead": bool(is_dead), "last_seen": aware(last_seen)}
-        for name, is_npc, is_dead, last_seen in fetch_all(characters_sql, [room_id, viewer_id, True, True])
-    ]
-    items = [
-        {"name": name, "carry": carry, "tags": json_value(tags), "owner": owner}
-        for name, carry, tags, owner in fetch_all(items_sql, [room_id])
-    ]
+    """A room's exits, the others in it (dead NPCs are gone) with their last activity, and its floor:
+    exits by name, players then NPCs by name, items by name (one statement)."""
+    exits: list[dict] = []
+    characters: list[dict] = []
+    items: list[dict] = []
+    rows = fetch_all(_look_sql(connection.vendor), [room_id, room_id, viewer_id, True, True, room_id])
+    for part, name, text, other, key, flag, dead, last_seen, tags, _, _ in rows:
+        if part == 0:
+            exits.append({"name": name, "kind": text, "locked": bool(flag), "destination": other or key})
+        elif part == 1:
+            characters.append(
+                {"name": name, "is_npc": bool(flag), "is_dead": bool(dead), "last_seen": aware(last_seen)}
+            )
+        else:
+            items.append({"name": name, "carry": text, "tags": json_value(tags), "owner": other})
     return exits, characters, items
 
 

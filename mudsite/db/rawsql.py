@@ -152,7 +152,8 @@ class RowReader:
             for convert in converters:
                 values[index] = convert(values[index], column, db)
         model = self.model
-        if not self._plain_attributes or pre_init.has_listeners(model) or post_init.has_listeners(model):
+        # Any receiver at all (for any sender) is rare; `has_listeners` per sender would cost more than it saves.
+        if not self._plain_attributes or pre_init.receivers or post_init.receivers:
             return model.from_db(db.alias, self.names, values)
         instance = model.__new__(model)
         instance.__dict__.update(zip(self.names, values, strict=True))

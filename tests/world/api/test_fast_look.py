@@ -291,7 +291,8 @@ def test_a_fast_look_reads_the_token_and_the_caller_in_one_statement(
     busy_room(tiny_world)
     fast = FastLook()
     fast.respond(scope_of("GET", LOOK, bearer(alice_token)), "tiny")  # the token's last use: written once
-    # token with the caller, exits, people, floor: one fewer than a Django look (test_play_query_counts.py)
-    with request_signals_without_closing_connections(), django_assert_num_queries(4):
+    # the token with the caller, then the room's exits, people and floor: one fewer than a Django look
+    # (test_play_query_counts.py)
+    with request_signals_without_closing_connections(), django_assert_num_queries(2):
         response = fast.respond(scope_of("GET", LOOK, bearer(alice_token)), "tiny")
     assert response is not None and response.status_code == 200

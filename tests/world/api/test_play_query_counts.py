@@ -11,8 +11,8 @@ from world.models import Character, Event
 
 pytestmark = pytest.mark.django_db
 
-# auth (token) + character + one query per collection; move/say also write.
-LIMITS = {"look": 5, "move": 11, "say": 6, "events": 3}  # savepoints count too
+# auth (token) + character + the room's three collections in one statement; move/say also write.
+LIMITS = {"look": 3, "move": 9, "say": 6, "events": 3}  # savepoints count too
 
 
 def crowd(tiny_world, size: int) -> None:
