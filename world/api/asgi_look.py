@@ -4,9 +4,9 @@ Why: a look's own work (token, caller, three collections, rendering) takes well 
 a request through Django's handler costs more than that before the view runs (WSGI environ, the
 middleware chain, URL resolution, ninja's operation machinery; a bare Django view through the same
 server took 1.3-1.9 ms, bench/README.md). This ASGI app answers a well-formed bearer look itself, with
-the view's own code: ninja's `bearer` (the token check of accounts: expiry, revocation, last-used
-bookkeeping), `me_in` (unknown world, not joined, kicked) and the `look` view function, which runs
-`selectors.room_look` and renders with the API's renderer. The request-phase checks of the middleware
+the view's own code: the token check of accounts (expiry, revocation, last-used bookkeeping) and the
+caller of the selectors (not joined, kicked), read together in one statement (`looker_by_token`), then
+the `look` view function, which runs `selectors.room_look` and renders with the API's renderer. The request-phase checks of the middleware
 that could refuse it (CommonMiddleware: allowed hosts, user agents, PREPEND_WWW; SecurityMiddleware:
 the SSL redirect) run first, and the response gets the headers Django's middleware gives it
 (`REPRODUCED_MIDDLEWARE`). The database work runs on the thread pool that serves Django's requests
