@@ -24,7 +24,8 @@ class BearerToken(HttpBearer):
         """The clear token of an `Authorization: Bearer …` header, or None."""
         # Ninja's own __call__ logs any non-Bearer Authorization header in full under DEBUG, which
         # writes Basic credentials (or someone else's scheme's secret) to the log. Never log it.
-        scheme, _, token = request.headers.get(self.header, "").partition(" ")
+        # META, not `request.headers`: that builds a map of every header first, on every request.
+        scheme, _, token = request.META.get("HTTP_" + self.header.upper().replace("-", "_"), "").partition(" ")
         if scheme.lower() != self.openapi_scheme or not token.strip():
             return None
         return token.strip()
