@@ -15,7 +15,15 @@ from tests import factories
 from world.games.models import Mission, MissionObjective, MissionStatus, Offer, OfferStatus
 from world.games.selectors import OPEN_OBJECTIVES_FLAG, PENDING_OFFERS_FLAG, character_game_flags
 from world.models import Character, Exit, Item, WorldKick
-from world.play_sql import caller_character, exits_from, look_rows, looker_by_token, people_in, players_by_room
+from world.play_sql import (
+    caller_character,
+    exits_from,
+    look_rows,
+    looker_by_token,
+    people_in,
+    players_by_room,
+    present_in,
+)
 from world.selectors import last_token_use
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +240,11 @@ def test_exits_people_and_players_by_room_are_the_orm_answers(busy_room):
     assert {k: sorted(v) for k, v in players_by_room(room_ids=rooms).items()} == {
         k: sorted(v) for k, v in expected.items()
     }
+
+
+def test_who_is_present_for_speech_is_the_orm_answer_as_plain_rows(busy_room):
+    _, hall, _ = busy_room
+    orm = Character.objects.filter(room=hall).exclude(is_npc=True, is_dead=True).order_by("is_npc", "name")
+    rows = present_in(room_id=hall.pk)
+    assert [tuple(row) for row in rows] == [(c.pk, c.name, c.is_npc, c.description) for c in orm]
+    assert all(type(row.is_npc) is bool for row in rows)

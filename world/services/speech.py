@@ -20,7 +20,7 @@ from world.exceptions import Invalid
 from world.fuzzy import fuzzy_resolve
 from world.models import Character, EventKind, Room
 from world.npc_dialogue import DialogueMode, DialogueRequest, dialogue_reply
-from world.play_sql import people_in
+from world.play_sql import Present, present_in
 from world.selectors import character_room
 from world.services.events import EventBatch
 
@@ -30,7 +30,7 @@ SOCIAL_GAIN = 10.0
 
 @dataclass
 class NpcReply:
-    npc: Character
+    npc: Present
     text: str
     private: bool = False
     narrated: bool = False  # a described reaction ("Bob nods at Alice."), not a quoted line
@@ -51,17 +51,17 @@ def _clean_text(text: str, *, what: str = "say") -> str:
     return text
 
 
-def _present(*, room: Room) -> list[Character]:
+def _present(*, room: Room) -> list[Present]:
     """Everyone in the room, the speaker included (one query)."""
-    return people_in(room_id=room.pk)
+    return present_in(room_id=room.pk)
 
 
-def _resolve_other(*, character: Character, present: list[Character], target: str) -> Character:
+def _resolve_other(*, character: Character, present: list[Present], target: str) -> Present:
     others = [c for c in present if c.pk != character.pk]
     return fuzzy_resolve(target, others, lambda c: c.name, what="character")
 
 
-def _players(present: list[Character]) -> list[int]:
+def _players(present: list[Present]) -> list[int]:
     return [c.pk for c in present if not c.is_npc]
 
 
@@ -69,13 +69,20 @@ def _join_names(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _mentioned_npcs(text: str, present: list[Character]) -> list[Character]:
-    return [
-        c for c in present if c.is_npc and re.search(rf"(?<!\w){re.escape(c.name)}(?!\w)", text, flags=re.IGNORECASE)
-    ]
+def _mentioned_npcs(text: str, present: list[Present]) -> list[Present]:
+    return [c for c in present if c.is_npc and _names(text, c.name)]
 
 
-def _ask(*, character: Character, npcs: list[Character], text: str, mode: DialogueMode) -> list[NpcReply]:
+def _names(text: str, name: str) -> bool:
+    """`name` as a whole word in `text`, case-insensitively. An NPC whose name is not even a substring
+    skips the regex (most of a room's NPCs, on every say); only for ASCII on both sides, where
+    `lower()` agrees with the regex's case folding (which also matches e.g. the Kelvin sign to k)."""
+    if text.isascii() and name.isascii() and name.lower() not in text.lower():
+        return False
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, flags=re.IGNORECASE) is not None
+
+
+def _ask(*, character: Character, npcs: list[Present], text: str, mode: DialogueMode) -> list[NpcReply]:
     world = character.world
     replies = []
     for npc in npcs:
@@ -95,7 +102,7 @@ def _ask(*, character: Character, npcs: list[Character], text: str, mode: Dialog
     return replies
 
 
-def _write(*, character: Character, present: list[Character], events: EventBatch, replies: list[NpcReply]) -> None:
+def _write(*, character: Character, present: list[Present], events: EventBatch, replies: list[NpcReply]) -> None:
     """Reply events, socialization gains and the speaker's events, in one transaction."""
     for reply in replies:
         npc = reply.npc.name
