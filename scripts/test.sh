@@ -3,6 +3,10 @@
 # The database is SQLite unless DATABASE_URL points at PostgreSQL (.ci/run does both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Byte-code caches (and pytest's rewritten test modules) under __pycache__, as bench/compare.py keeps them: a
+# shell that sets PYTHONDONTWRITEBYTECODE (agents' shells do) recompiles every module in every worker and
+# every subprocess of every run (bench/README.md, "Test suite time").
+unset PYTHONDONTWRITEBYTECODE
 bash scripts/setup.sh dev
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
