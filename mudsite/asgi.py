@@ -8,7 +8,8 @@ Four ways in, chosen by path (docs/decisions.md, "Serving play requests fast und
   (world/live/asgi_stream.py);
 - the feed reads that wait (`/play/stream` refusals, `/play/events`): Django's ASGI handler, where the
   async views wait without holding a thread;
-- everything else: Django's WSGI handler on a fixed pool of threads (a2wsgi). Django's ASGI handler
+- everything else: Django's WSGI handler on a fixed pool of threads (mudsite/threaded_wsgi.py: one
+  thread hand-off a request). Django's ASGI handler
   runs each sync request in a thread of its own and hops between the event loop and that thread for
   every sync middleware, signal and the view (~5 ms a request on this 2-core machine against ~0.3 ms
   here, bench/README.md); the pool's threads also keep their database connections.
@@ -27,7 +28,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mudsite.settings")
 
 django_application: Any = get_asgi_application()
 
-from a2wsgi import WSGIMiddleware  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
@@ -41,6 +41,7 @@ if settings.DEBUG:
     django_application = ASGIStaticFilesHandler(django_application)
     django_wsgi_application = StaticFilesHandler(django_wsgi_application)
 
+from mudsite.threaded_wsgi import ThreadedWSGI  # noqa: E402
 from persistence.lifespan import with_save_flush_on_shutdown  # noqa: E402  (needs the apps loaded)
 from world.api.asgi_look import FastLook, with_fast_look  # noqa: E402
 from world.live.asgi_stream import with_fast_stream  # noqa: E402
@@ -48,12 +49,12 @@ from world.live.asgi_stream import with_fast_stream  # noqa: E402
 # The async views: the live feed, which may wait for events.
 WAITING_PATH = re.compile(r"^/api/worlds/[^/]+/play/(?:stream|events)$")
 
-threaded_django = WSGIMiddleware(django_wsgi_application, workers=settings.MUDSITE_REQUEST_THREADS)
+threaded_django = ThreadedWSGI(django_wsgi_application, workers=settings.MUDSITE_REQUEST_THREADS)
 
 
 async def django_by_path(scope: dict[str, Any], receive: Any, send: Any) -> None:
     if scope["type"] == "http" and not WAITING_PATH.match(scope["path"]):
-        await threaded_django(scope, receive, send)  # type: ignore[arg-type]
+        await threaded_django(scope, receive, send)
     else:
         await django_application(scope, receive, send)
 
