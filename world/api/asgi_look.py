@@ -134,7 +134,7 @@ def is_fast_look(scope: Scope) -> re.Match[str] | None:
 
 
 async def send_response(response: HttpResponse, send: Send) -> None:
-    # As the WSGI bridge (a2wsgi) sends Django's answer: header names lower-case, values latin-1.
+    # As the WSGI bridge (mudsite/threaded_wsgi.py) sends Django's answer: header names lower-case, values latin-1.
     headers = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in response.items()]
     headers += [
         (b"set-cookie", cookie.output(header="").strip().encode("latin-1")) for cookie in response.cookies.values()
