@@ -28,6 +28,11 @@ WORLD = RowReader(World, "w")
 ROOM = RowReader(Room, "r")
 
 
+def _kicked_at() -> str:
+    """When a builder last kicked the character `c`'s account from `c`'s world (NULL: never)."""
+    return f"(SELECT k.kicked_at FROM {table(WorldKick)} k WHERE k.user_id = c.account_id AND k.world_id = c.world_id)"
+
+
 @cache
 def _caller_sql(vendor: str) -> str:
     return f"""
@@ -36,7 +41,7 @@ def _caller_sql(vendor: str) -> str:
                    WHERE (o.proposer_id = c.id OR o.recipient_id = c.id) AND o.status = %s),
             EXISTS(SELECT 1 FROM {table(MissionObjective)} mo JOIN {table(Mission)} m ON mo.mission_id = m.id
                    WHERE m.assignee_id = c.id AND m.status = %s AND mo.completed = %s),
-            (SELECT k.kicked_at FROM {table(WorldKick)} k WHERE k.user_id = c.account_id AND k.world_id = c.world_id),
+            {_kicked_at()},
             {WORLD.columns()}, {ROOM.columns()}
         FROM {table(Character)} c
         JOIN {table(World)} w ON w.id = c.world_id
@@ -77,7 +82,7 @@ LOOKER_WORLD = RowReader(World, "w", fields=["id", "slug", "game_time_ticks", "t
 def _looker_sql(vendor: str, live_token: str) -> str:
     return f"""
         SELECT {TOKEN.columns()}, {TOKEN_USER.columns()},
-            (SELECT k.kicked_at FROM {table(WorldKick)} k WHERE k.user_id = c.account_id AND k.world_id = c.world_id),
+            {_kicked_at()},
             {LOOKER.columns()}, {LOOKER_WORLD.columns()}, {ROOM.columns()}
         FROM {table(ApiToken)} t
         JOIN {table(get_user_model())} u ON u.id = t.user_id
