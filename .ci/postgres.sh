@@ -9,8 +9,8 @@ bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || tr
 if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
   echo "installing PostgreSQL with apt-get" >&2
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update >&2
-  apt-get install -y --no-install-recommends postgresql >&2
+  apt-get -o Acquire::Retries=5 update >&2
+  apt-get -o Acquire::Retries=5 install -y --no-install-recommends postgresql >&2
   bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 fi
 

@@ -25,6 +25,19 @@ requirements=requirements.txt
 [ "${1:-}" = dev ] && requirements=requirements-dev.txt
 stamp=".venv/.installed-$(cat requirements.txt requirements-dev.txt | sha256sum | cut -c1-16)-${1:-run}"
 if [ ! -f "$stamp" ]; then
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$requirements"
-  touch "$stamp"
+  # A registry read that times out once (CI lost a run to one) is retried: pip's own retries per request, then
+  # the whole install up to three times, since pip's retries don't cover a read stalled mid-download.
+  for attempt in 1 2 3; do
+    if .venv/bin/python -m pip install --quiet --disable-pip-version-check --retries 10 --timeout 60 \
+        -r "$requirements"; then
+      touch "$stamp"
+      break
+    fi
+    if [ "$attempt" -eq 3 ]; then
+      echo "pip install failed three times" >&2
+      exit 1
+    fi
+    echo "pip install failed (attempt $attempt of 3); retrying in $((attempt * 10)) s" >&2
+    sleep $((attempt * 10))
+  done
 fi
