@@ -94,6 +94,12 @@ def busy_room(db):
     me = factories.make_player(world=world, room=hall, name="Me", sheet={"notes": ["a"], "n": 2**40})
     seen = factories.make_player(world=world, room=hall, name="Seen")
     tokens.token_issue(user=seen.account)
+    # Its last activity is its newest live token's: not an older one's, nor a revoked newer one's.
+    tokens.token_issue(user=seen.account)
+    tokens.token_revoke(raw=tokens.token_issue(user=seen.account))
+    first, newest_live, revoked_newer = ApiToken.objects.filter(user=seen.account).order_by("id")
+    for token, hours_ago in ((first, 3), (newest_live, 1), (revoked_newer, 0)):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - dt.timedelta(hours=hours_ago))
     revoked = factories.make_player(world=world, room=hall, name="Revoked")
     tokens.token_revoke(raw=tokens.token_issue(user=revoked.account))
     factories.make_player(world=world, room=hall, name="Never")
@@ -143,7 +149,8 @@ def test_the_look_rows_are_the_orm_rows(busy_room):
     exits, characters, items = look_rows(room_id=hall.pk, viewer_id=me.pk)
     assert (exits, characters, items) == orm_look_rows(room_id=hall.pk, viewer_id=me.pk)
     assert [c["name"] for c in characters] == ["Fallen", "Never", "Revoked", "Seen", "Cook"]
-    assert next(c for c in characters if c["name"] == "Seen")["last_seen"] is not None
+    seen_tokens = ApiToken.objects.filter(user__characters__name="Seen").order_by("id")
+    assert next(c for c in characters if c["name"] == "Seen")["last_seen"] == seen_tokens[1].last_used_at
     assert [e["destination"] for e in exits] == ["Start", "cellar"]
 
 
