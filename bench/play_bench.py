@@ -177,7 +177,10 @@ def main() -> None:
     parser.add_argument("--baseline", metavar="GIT_REF", help="also serve the same database with this commit's code")
     parser.add_argument("--evennia", action="store_true", help=f"also Evennia's REST read ({EVENNIA_TARGET})")
     parser.add_argument(
-        "--conn-max-age", type=int, default=None, help="override CONN_MAX_AGE for mudsite (default: the project's)"
+        "--conn-max-age",
+        type=int,
+        default=None,
+        help="CONN_MAX_AGE for this tree's server only (default: the project's); with --baseline HEAD, an A/B",
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -191,8 +194,6 @@ def main() -> None:
         "BENCH_BARE_JSON": str(scratch / "look.json"),
         "DJANGO_DEBUG": "0",
     }
-    if args.conn_max_age is not None:
-        env["BENCH_CONN_MAX_AGE"] = str(args.conn_max_age)
     env.pop("DATABASE_URL", None)
     os.environ.update({k: env[k] for k in ("DJANGO_SETTINGS_MODULE", "MUDSITE_VAR_DIR", "BENCH_BARE_JSON")})
     os.environ.pop("DATABASE_URL", None)
@@ -215,7 +216,9 @@ def main() -> None:
     mudsite_port, calibration_port = free_port(), free_port()
     servers = [
         subprocess.Popen(
-            server_command(args.server, "mudsite", mudsite_port, args.workers, with_conf=True), cwd=ROOT, env=env
+            server_command(args.server, "mudsite", mudsite_port, args.workers, with_conf=True),
+            cwd=ROOT,
+            env=env if args.conn_max_age is None else {**env, "BENCH_CONN_MAX_AGE": str(args.conn_max_age)},
         ),
         subprocess.Popen(
             server_command(args.server, "bench.calibration", calibration_port, args.workers, with_conf=False),
