@@ -41,6 +41,7 @@ if settings.DEBUG:
     django_application = ASGIStaticFilesHandler(django_application)
     django_wsgi_application = StaticFilesHandler(django_wsgi_application)
 
+from mudsite.db.sqlite3.base import keep_connections_across_requests  # noqa: E402
 from mudsite.threaded_wsgi import ThreadedWSGI  # noqa: E402
 from persistence.lifespan import with_save_flush_on_shutdown  # noqa: E402  (needs the apps loaded)
 from world.api.asgi_look import FastLook, with_fast_look  # noqa: E402
@@ -49,7 +50,11 @@ from world.live.asgi_stream import with_fast_stream  # noqa: E402
 # The async views: the live feed, which may wait for events.
 WAITING_PATH = re.compile(r"^/api/worlds/[^/]+/play/(?:stream|events)$")
 
-threaded_django = ThreadedWSGI(django_wsgi_application, workers=settings.MUDSITE_REQUEST_THREADS)
+# The pool's threads live as long as the process: on SQLite each keeps its connection between requests
+# (mudsite/db/sqlite3/base.py).
+threaded_django = ThreadedWSGI(
+    django_wsgi_application, workers=settings.MUDSITE_REQUEST_THREADS, initializer=keep_connections_across_requests
+)
 
 
 async def django_by_path(scope: dict[str, Any], receive: Any, send: Any) -> None:

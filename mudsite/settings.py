@@ -56,8 +56,9 @@ def sqlite_database(path: Path) -> dict:
             "write_gate": env_bool("DB_SQLITE_WRITE_GATE", True),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
         },
-        # 0: a request's connection goes back to the pool (mudsite/db/sqlite3) when the request ends.
-        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 0),
+        # Kept this long by the ASGI server's request threads; in any other thread a request's connection
+        # goes back to the pool when the request ends (mudsite/db/sqlite3/base.py).
+        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 600),
         "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
     }
 

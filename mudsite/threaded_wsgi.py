@@ -18,6 +18,7 @@ import asyncio
 import contextvars
 import functools
 import io
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -119,11 +120,12 @@ async def _read_small_body(scope: Scope, receive: Receive) -> io.BytesIO | None:
 
 
 class ThreadedWSGI:
-    """An ASGI app (HTTP only) running a WSGI app on `workers` threads; `executor` is that pool."""
+    """An ASGI app (HTTP only) running a WSGI app on `workers` threads; `executor` is that pool, and each of its
+    threads runs `initializer` once, when it starts."""
 
-    def __init__(self, app: Any, *, workers: int) -> None:
+    def __init__(self, app: Any, *, workers: int, initializer: Callable[[], None] | None = None) -> None:
         self.app = app
-        self.executor = ThreadPoolExecutor(thread_name_prefix="WSGI", max_workers=workers)
+        self.executor = ThreadPoolExecutor(thread_name_prefix="WSGI", max_workers=workers, initializer=initializer)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         loop = asyncio.get_running_loop()

@@ -20,10 +20,14 @@ pytestmark = [
 ]
 
 
-def wrapper(pool_size: int = 8):
+def wrapper(pool_size: int = 8, max_age: int = 600):
     """A second wrapper on the test database, outside the test's transaction."""
     db = connections.create_connection("default")
-    db.settings_dict = {**db.settings_dict, "OPTIONS": {**db.settings_dict["OPTIONS"], "pool_size": pool_size}}
+    db.settings_dict = {
+        **db.settings_dict,
+        "OPTIONS": {**db.settings_dict["OPTIONS"], "pool_size": pool_size},
+        "CONN_MAX_AGE": max_age,
+    }
     return db
 
 
@@ -132,3 +136,83 @@ def test_a_database_file_deleted_and_created_again_gets_no_old_connection(tmp_pa
     tables = db.connection.execute("SELECT name FROM sqlite_master").fetchall()
     db.close()
     assert tables == [("new_file",)]
+
+
+def request_end(db, *, request_thread: bool):
+    """What `close_old_connections` does to `db` at a request's end, in a thread of the ASGI server's
+    request pool or in any other: the raw connection left open afterwards, or None."""
+
+    def run():
+        if request_thread:
+            pool.keep_connections_across_requests()
+        db.inc_thread_sharing()
+        db.ensure_connection()
+        db.close_if_unusable_or_obsolete()
+        return db.connection
+
+    return in_thread(run)
+
+
+def test_a_request_thread_keeps_its_connection_between_requests():
+    db = wrapper()
+    kept = request_end(db, request_thread=True)
+    assert kept is not None and kept.execute("SELECT 1").fetchone() == (1,)
+    assert pool.idle_connections(connection.settings_dict["NAME"]) == 0
+    db.close()
+
+
+def test_any_other_thread_gives_its_connection_back_to_the_pool_whatever_conn_max_age():
+    """Django's ASGI handler runs a request in a thread of its own: a connection kept there would end with it."""
+    assert request_end(wrapper(max_age=600), request_thread=False) is None
+    assert pool.idle_connections(connection.settings_dict["NAME"]) == 1
+
+
+def test_a_request_thread_with_conn_max_age_zero_gives_it_back():
+    assert request_end(wrapper(max_age=0), request_thread=True) is None
+    assert pool.idle_connections(connection.settings_dict["NAME"]) == 1
+
+
+def test_a_transaction_left_open_is_not_kept_into_the_next_request():
+    db = wrapper()
+
+    def run():
+        pool.keep_connections_across_requests()
+        db.inc_thread_sharing()
+        db.ensure_connection()
+        db.connection.execute("BEGIN")  # a read snapshot, held past the request's end
+        db.connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        raw = db.connection
+        db.close_if_unusable_or_obsolete()
+        return raw, db.connection
+
+    raw, left = in_thread(run)
+    assert left is None and not raw.in_transaction
+    assert pool.idle_connections(connection.settings_dict["NAME"]) == 1
+
+
+def test_a_kept_connection_to_a_file_created_again_is_closed(tmp_path):
+    path = tmp_path / "kept.sqlite3"
+    with closing(sqlite3.connect(path)) as first:
+        first.execute("PRAGMA journal_mode=WAL")  # as the backend opens it: its PRAGMAs leave the file alone
+        first.execute("CREATE TABLE old_file (x)")
+    db = wrapper()
+    db.settings_dict = {**db.settings_dict, "NAME": str(path)}
+    assert request_end(db, request_thread=True) is not None
+    path.unlink()
+    (tmp_path / "kept.sqlite3-wal").unlink(missing_ok=True)
+    with closing(sqlite3.connect(path)) as other:
+        other.execute("CREATE TABLE new_file (x)")
+
+    def next_request():
+        db.close_if_unusable_or_obsolete()
+        db.ensure_connection()
+        return db.connection.execute("SELECT name FROM sqlite_master").fetchall()
+
+    assert in_thread(next_request) == [("new_file",)]
+    db.close()
+
+
+def test_the_asgi_request_pool_threads_keep_their_connections():
+    from mudsite.asgi import threaded_django
+
+    assert threaded_django.executor.submit(lambda: pool._request_thread.keeps_connection).result() is True

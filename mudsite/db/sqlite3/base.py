@@ -8,6 +8,14 @@ pool instead (rolled back, outside any atomic block), and the next `connect()` i
 sqlite3 connections may move between threads (Django opens them with `check_same_thread=False`); the pool
 hands each one to a single wrapper at a time.
 
+Threads that serve request after request (the ASGI server's request pool, `keep_connections_across_requests`)
+keep their connection between requests for `CONN_MAX_AGE` seconds instead, as Django keeps one under a
+sync server: giving it back and taking it out again cost ~0.14 ms a request, a tenth of a look's own work
+(bench/README.md). Everywhere else (Django's ASGI handler runs each request in a thread of its own, which
+would take the connection with it when it ends) a request's connection goes back to the pool at the end
+of the request, whatever `CONN_MAX_AGE` says. A kept connection whose file changed identity is closed
+at the next request's start or end.
+
 `OPTIONS["pool_size"]` (0 turns the pool off) bounds how many idle connections a process keeps. A pool is
 tied to the database file's identity (path, device, inode and status-change time), so a database file
 deleted and created again (a test database) never gets a connection to the old one; a connection whose
@@ -47,6 +55,13 @@ PoolKey = tuple[str, int, int, int]
 
 _idle: dict[PoolKey, list[sqlite3.Connection]] = {}
 _idle_lock = threading.Lock()
+_request_thread = threading.local()
+
+
+def keep_connections_across_requests() -> None:
+    """Mark the calling thread as one that serves request after request (a thread pool's initializer):
+    Django's end-of-request handling leaves its connection open for `CONN_MAX_AGE` seconds."""
+    _request_thread.keeps_connection = True
 
 
 def pool_key(name: Any) -> PoolKey | None:
@@ -198,6 +213,19 @@ class DatabaseWrapper(SQLiteDatabaseWrapper):
                 self._leave_write_gate()
 
     pooled_as: PoolKey | None = None
+
+    def close_if_unusable_or_obsolete(self) -> None:
+        """Django's end-of-request rule (`close_old_connections`), in a thread marked by
+        `keep_connections_across_requests`, while the file is the one the connection was opened on and no
+        transaction was left open (a raw BEGIN would hold its snapshot, or the write lock, into the next
+        request); otherwise the connection goes back to the pool (rolled back)."""
+        if self.connection is not None:
+            kept = getattr(_request_thread, "keeps_connection", False)
+            moved = self.pooled_as is not None and pool_key(self.pooled_as[0]) != self.pooled_as
+            if not kept or moved or self.connection.in_transaction:
+                self.close()
+                return
+        super().close_if_unusable_or_obsolete()
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> sqlite3.Connection:
         key = self.pooled_as = pool_key(conn_params["database"]) if self.pool_size else None
