@@ -56,9 +56,10 @@ def sqlite_database(path: Path) -> dict:
             "write_gate": env_bool("DB_SQLITE_WRITE_GATE", True),
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
         },
-        # Kept this long by the ASGI server's request threads; in any other thread a request's connection
-        # goes back to the pool when the request ends (mudsite/db/sqlite3/base.py).
-        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 600),
+        # 0: a request's connection goes back to the pool when the request ends. Above 0, the ASGI server's
+        # request threads keep theirs that long, any other thread still gives it back (mudsite/db/sqlite3/base.py);
+        # faster with one client, slower under 8 (bench/README.md), so not the default.
+        "CONN_MAX_AGE": env_int("DB_CONN_MAX_AGE", 0),
         "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
     }
 
