@@ -50,8 +50,8 @@ from world.live.asgi_stream import with_fast_stream  # noqa: E402
 # The async views: the live feed, which may wait for events.
 WAITING_PATH = re.compile(r"^/api/worlds/[^/]+/play/(?:stream|events)$")
 
-# The pool's threads live as long as the process: on SQLite each keeps its connection between requests
-# (mudsite/db/sqlite3/base.py).
+# The pool's threads live as long as the process: on SQLite with DB_CONN_MAX_AGE above 0, each keeps its
+# connection between requests (mudsite/db/sqlite3/base.py).
 threaded_django = ThreadedWSGI(
     django_wsgi_application, workers=settings.MUDSITE_REQUEST_THREADS, initializer=keep_connections_across_requests
 )

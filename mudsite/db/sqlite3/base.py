@@ -8,13 +8,14 @@ pool instead (rolled back, outside any atomic block), and the next `connect()` i
 sqlite3 connections may move between threads (Django opens them with `check_same_thread=False`); the pool
 hands each one to a single wrapper at a time.
 
-Threads that serve request after request (the ASGI server's request pool, `keep_connections_across_requests`)
-keep their connection between requests for `CONN_MAX_AGE` seconds instead, as Django keeps one under a
-sync server: giving it back and taking it out again cost ~0.14 ms a request, a tenth of a look's own work
-(bench/README.md). Everywhere else (Django's ASGI handler runs each request in a thread of its own, which
-would take the connection with it when it ends) a request's connection goes back to the pool at the end
-of the request, whatever `CONN_MAX_AGE` says. A kept connection whose file changed identity is closed
-at the next request's start or end.
+`CONN_MAX_AGE` (0 by default) is honoured only by threads that serve request after request (the ASGI
+server's request pool, marked by `keep_connections_across_requests`): they keep their connection between
+requests that long, as Django keeps one under a sync server. Everywhere else (Django's ASGI handler runs
+each request in a thread of its own, which would take the connection with it when it ends) a request's
+connection goes back to the pool at the end of the request, whatever `CONN_MAX_AGE` says. A kept
+connection is closed instead when a transaction was left open or its file changed identity. Keeping
+saved ~0.14 ms a request with one client and cost more than that under 8 (bench/README.md), hence the
+default.
 
 `OPTIONS["pool_size"]` (0 turns the pool off) bounds how many idle connections a process keeps. A pool is
 tied to the database file's identity (path, device, inode and status-change time), so a database file
