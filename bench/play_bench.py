@@ -167,6 +167,16 @@ def wrk(target: Target, connections: int, seconds: float, scratch: Path) -> dict
     return json.loads(output.split("RESULT ", 1)[1])
 
 
+def own_settings(args: argparse.Namespace) -> dict[str, str]:
+    """The environment this tree's server gets on top of the shared one (the baseline's keeps the defaults)."""
+    own = {}
+    if args.conn_max_age is not None:
+        own["BENCH_CONN_MAX_AGE"] = str(args.conn_max_age)
+    if args.request_threads is not None:
+        own["MUDSITE_REQUEST_THREADS"] = str(args.request_threads)
+    return own
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--connections", type=int, default=8, help="wrk's concurrent connections")
@@ -181,6 +191,12 @@ def main() -> None:
         type=int,
         default=None,
         help="CONN_MAX_AGE for this tree's server only (default: the project's); with --baseline HEAD, an A/B",
+    )
+    parser.add_argument(
+        "--request-threads",
+        type=int,
+        default=None,
+        help="MUDSITE_REQUEST_THREADS for this tree's server only (default: the project's)",
     )
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -218,7 +234,7 @@ def main() -> None:
         subprocess.Popen(
             server_command(args.server, "mudsite", mudsite_port, args.workers, with_conf=True),
             cwd=ROOT,
-            env=env if args.conn_max_age is None else {**env, "BENCH_CONN_MAX_AGE": str(args.conn_max_age)},
+            env={**env, **own_settings(args)},
         ),
         subprocess.Popen(
             server_command(args.server, "bench.calibration", calibration_port, args.workers, with_conf=False),
