@@ -187,9 +187,13 @@ MUDSITE_DIALOGUE_BACKEND = os.environ.get("MUDSITE_DIALOGUE_BACKEND", "world.npc
 MUDSITE_LIVE_POLL_MS = env_int("MUDSITE_LIVE_POLL_MS", 200)
 MUDSITE_LIVE_KEEPALIVE_SECONDS = env_int("MUDSITE_LIVE_KEEPALIVE_SECONDS", 15)
 
-# Play requests under ASGI run on this many threads per server process (mudsite/asgi.py); the SQLite
-# connection pool (DB_SQLITE_POOL_SIZE) keeps as many connections.
-MUDSITE_REQUEST_THREADS = env_int("MUDSITE_REQUEST_THREADS", 8)
+# Play requests under ASGI run on this many threads per server process (mudsite/asgi.py). On SQLite a
+# request's database work runs in this process with the GIL held (but for the COMMIT's fsync and the write
+# gate), so threads beyond two only take turns at the GIL: under 8 connections two gave 1.07-1.54x the
+# looks, 1.13x the moves and 1.10-1.21x the says of eight (bench/README.md, session 24). PostgreSQL's
+# queries wait on the network with the GIL released, and more threads overlap them.
+SQLITE_IN_USE = DATABASES["default"]["ENGINE"] == "mudsite.db.sqlite3"
+MUDSITE_REQUEST_THREADS = env_int("MUDSITE_REQUEST_THREADS", 2 if SQLITE_IN_USE else 8)
 
 # run_world on SQLite: a world's ClockLease lapses max(this, 3 × tick period) after its holder stops
 # renewing it (a killed ticker); the lease-lapse test shortens it to wait less for a dead holder.

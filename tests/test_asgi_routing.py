@@ -71,3 +71,24 @@ def test_the_server_process_freezes_its_start_up_objects_and_collects_garbage_ra
     assert gc.get_freeze_count() > 0
     assert gc.is_tracked(urlpatterns)
     assert not any(o is urlpatterns for o in gc.get_objects())  # frozen: in no generation a collection walks
+
+
+def test_the_pool_has_two_threads_on_sqlite_and_eight_on_postgresql(monkeypatch):
+    """Threads beyond two only take turns at the GIL on SQLite (docs/decisions.md); PostgreSQL's queries
+    release it while they wait on the network."""
+    import importlib
+
+    from django.db import connection
+
+    import mudsite.settings as project_settings
+
+    monkeypatch.delenv("MUDSITE_REQUEST_THREADS", raising=False)
+    try:
+        threads = importlib.reload(project_settings).MUDSITE_REQUEST_THREADS
+        assert threads == (2 if connection.vendor == "sqlite" else 8)
+        monkeypatch.setenv("MUDSITE_REQUEST_THREADS", "5")
+        threads = importlib.reload(project_settings).MUDSITE_REQUEST_THREADS
+        assert threads == 5
+    finally:
+        monkeypatch.undo()
+        importlib.reload(project_settings)
