@@ -26,9 +26,10 @@ class BearerToken(HttpBearer):
         # writes Basic credentials (or someone else's scheme's secret) to the log. Never log it.
         # META, not `request.headers`: that builds a map of every header first, on every request.
         scheme, _, token = request.META.get("HTTP_" + self.header.upper().replace("-", "_"), "").partition(" ")
-        if scheme.lower() != self.openapi_scheme or not token.strip():
+        token = token.strip()
+        if scheme.lower() != self.openapi_scheme or not token:
             return None
-        return token.strip()
+        return token
 
     def authenticate(self, request: HttpRequest, token: str) -> Any | None:
         found = token_get(raw=token)

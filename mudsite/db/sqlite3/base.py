@@ -220,13 +220,20 @@ class DatabaseWrapper(SQLiteDatabaseWrapper):
         `keep_connections_across_requests`, while the file is the one the connection was opened on and no
         transaction was left open (a raw BEGIN would hold its snapshot, or the write lock, into the next
         request); otherwise the connection goes back to the pool (rolled back)."""
-        if self.connection is not None:
-            kept = getattr(_request_thread, "keeps_connection", False)
-            moved = self.pooled_as is not None and pool_key(self.pooled_as[0]) != self.pooled_as
-            if not kept or moved or self.connection.in_transaction:
-                self.close()
-                return
+        if self.connection is not None and not self._may_keep_connection():
+            self.close()
+            return
         super().close_if_unusable_or_obsolete()
+
+    def _may_keep_connection(self) -> bool:
+        # In this order: the file's identity costs an os.stat, and with CONN_MAX_AGE=0 (the default) nothing
+        # is kept anyway, so a request pays no more than the pool's own check.
+        return (
+            getattr(_request_thread, "keeps_connection", False)
+            and self.settings_dict["CONN_MAX_AGE"] != 0
+            and not self.connection.in_transaction
+            and (self.pooled_as is None or pool_key(self.pooled_as[0]) == self.pooled_as)
+        )
 
     def get_new_connection(self, conn_params: dict[str, Any]) -> sqlite3.Connection:
         key = self.pooled_as = pool_key(conn_params["database"]) if self.pool_size else None
