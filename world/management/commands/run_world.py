@@ -73,7 +73,9 @@ class Command(BaseCommand):
                 stop.wait(max(0.0, min(wait - time.monotonic(), 1.0)))
         finally:
             lock.release_all()
-            report = facade.flush_all_saves()
+            # This process's saves only, as every shutdown hook: flushing every dirty world also waited (up to
+            # a minute each) for the world lock of the process still ticking, whose ticks dirtied it again.
+            report = facade.flush_local_saves()
             self.say(f"run_world: stopped; saves flushed ({len(report.results)} exports, {len(report.failed)} failed)")
 
     def worlds(self, slugs: list[str]) -> list[tuple[int, str]]:
