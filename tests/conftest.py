@@ -18,9 +18,9 @@ from world import models
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Real-process and server tests (`slow`) first, each group in its usual order: under `-n 2` the
-    long ones start at once and the many quick tests fill the gaps, instead of one long test starting
-    last and running alone."""
+    """Real-process and server tests (`slow`) first, each group in its usual order: under `-n 2
+    --maxschedchunk=1` (scripts/test.sh) the long ones spread over both workers and the many quick tests
+    fill the gaps, instead of one long test starting last and running alone."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
