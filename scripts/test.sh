@@ -17,9 +17,7 @@ checks_log="$(mktemp)"
 checks_pid=$!
 trap 'kill "$checks_pid" 2>/dev/null || true; rm -f "$checks_log"' EXIT
 set +e
-# --maxschedchunk=1: xdist hands out tests one at a time as workers free up. Its default sends each worker a
-# first block of a quarter of its share, which put every slow test (ordered first) on the first worker.
-.venv/bin/python -m pytest --create-db -p no:cacheprovider -n 2 --maxschedchunk=1 \
+.venv/bin/python -m pytest --create-db -p no:cacheprovider -n 2 \
   --cov=world --cov=persistence --cov=accounts --cov=mudsite --cov-report=term:skip-covered "$@"
 status=$?
 wait "$checks_pid"

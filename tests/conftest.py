@@ -17,9 +17,17 @@ from tests import factories
 from world import models
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under xdist, hand out tests one at a time as workers free up (`--maxschedchunk=1` unless given).
+    Its default first block of a quarter of each worker's share put every slow test (ordered first,
+    below) on one worker while the other idled at the end (bench/README.md, "Session 26")."""
+    if hasattr(config.option, "maxschedchunk") and config.option.maxschedchunk is None:
+        config.option.maxschedchunk = 1
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Real-process and server tests (`slow`) first, each group in its usual order: under `-n 2
-    --maxschedchunk=1` (scripts/test.sh) the long ones spread over both workers and the many quick tests
+    """Real-process and server tests (`slow`) first, each group in its usual order: with tests handed out
+    one at a time (`pytest_configure`), the long ones spread over both workers and the many quick tests
     fill the gaps, instead of one long test starting last and running alone."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
