@@ -95,3 +95,19 @@ def test_every_operation_with_a_body_documents_the_400_of_an_unparsable_body():
 def test_flush_documents_the_422_of_its_query_parameters():
     """`POST /api/saves/flush?force=null` is a 422 (schemathesis)."""
     assert 422 in api.get_openapi_schema()["paths"]["/api/saves/flush"]["post"]["responses"]
+
+
+def test_the_schema_is_built_once_a_prefix_and_each_caller_gets_its_own_copy(monkeypatch, client):
+    import ninja.main
+
+    builds = []
+    build = ninja.main.get_schema
+    monkeypatch.setattr(ninja.main, "get_schema", lambda **kw: builds.append(kw["path_prefix"]) or build(**kw))
+    monkeypatch.setattr(api, "_openapi_schemas", {})
+    first = api.get_openapi_schema()
+    first["paths"].clear()
+    second = api.get_openapi_schema()
+    served = client.get("/api/openapi.json").json()
+    assert builds == ["/api/"]
+    assert second["paths"] and served["paths"].keys() == second["paths"].keys()
+    assert second == api.get_openapi_schema()
