@@ -5,6 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJANGO_SETTINGS_MODULE=mudsite.settings
-.venv/bin/python manage.py migrate --noinput -v 0
-.venv/bin/python manage.py seed_world
-.venv/bin/python manage.py ensure_admin
+# One process (manage.py prepare_demo): migrate, seed_world, ensure_admin.
+.venv/bin/python manage.py prepare_demo
