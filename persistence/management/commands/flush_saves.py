@@ -6,7 +6,7 @@ from world.models import World
 
 class Command(BaseCommand):
     # System checks import the whole API (~1 s and 33 MB a process, issue 13); this command needs only
-    # the models. scripts/prepare.sh's `migrate` still runs them on every start.
+    # the models. `migrate` (and prepare_demo, scripts/prepare.sh) still run them.
     requires_system_checks = []
 
     help = (
