@@ -1,3 +1,3 @@
-from tests.browser.chrome import browser, browsers
+from tests.browser.chrome import browser, browser_pool, browsers
 
-__all__ = ["browser", "browsers"]
+__all__ = ["browser", "browser_pool", "browsers"]
