@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import pickle
 from typing import Any
@@ -12,9 +13,11 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Request
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.docs import Swagger, _csrf_needed
 
 from accounts.api.auth import router as auth_router
 from mudsite.rendering import renderer
@@ -30,6 +33,21 @@ from world.api.worlds import router as worlds_router
 from world.exceptions import WorldError
 
 logger = logging.getLogger(__name__)
+
+
+class OfflineSwagger(Swagger):
+    """The Swagger page from the assets this project serves (`mudsite.ninja_assets`). ninja renders its CDN
+    page instead unless the literal "ninja" is in INSTALLED_APPS, and that entry would import ninja in every
+    process. The context is ninja's own `Swagger.render_page`'s."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, indent=1),
+            "api": api,
+            "add_csrf": _csrf_needed(api),
+        }
+        return render(request, self.template, context)
 
 
 class MudsiteAPI(NinjaAPI):
@@ -67,6 +85,7 @@ class MudsiteAPI(NinjaAPI):
 
 api = MudsiteAPI(
     renderer=renderer,
+    docs=OfflineSwagger(),
     title="mudsite",
     version="1",
     description="Play and build text worlds. Errors: {code, message, details}.",

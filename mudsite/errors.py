@@ -3,13 +3,13 @@ envelope `{"code", "message", "details"}` with its status, and the admin shows t
 
 It lives in the project package, below every app, so that `accounts` (the lowest app) and `world`
 raise the same errors without `accounts` importing `world`. `world.exceptions` re-exports it.
+The envelope's schema is `mudsite.schemas.ErrorOut`: the models import these errors, and every process
+that loads the models (each management command) would otherwise import ninja and its pydantic models.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from ninja import Field, Schema
 
 
 class ServiceError(Exception):
@@ -52,11 +52,3 @@ class Throttled(ServiceError):
 class Unauthenticated(ServiceError):
     status = 401
     code = "unauthenticated"
-
-
-class ErrorOut(Schema):
-    """Every error: a stable code, a human message, and details (e.g. candidates for an ambiguous name)."""
-
-    code: str = Field(examples=["not_found"])
-    message: str
-    details: dict[str, Any] = Field(default_factory=dict)

@@ -76,7 +76,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "ninja",  # serves the Swagger UI assets itself: /api/docs works offline
+    # ninja's Swagger UI assets, served by this project (/api/docs works offline), without importing ninja
+    "mudsite.ninja_assets.NinjaAssetsConfig",
     "accounts",
     "django_jsonform",
     "django_tasks_db",  # the database-backed task queue: admin imports run in its worker

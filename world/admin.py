@@ -26,7 +26,6 @@ from persistence.facade import write_world_copy
 from world import maps, models
 from world.exceptions import WorldError
 from world.selectors import character_mind
-from world.services.simulation import world_advance
 from world.services.templates import item_spawn
 from world.services.worlds import character_teleport
 
@@ -173,6 +172,9 @@ class WorldAdmin(admin.ModelAdmin):
 
     @admin.action(description="Advance the chosen worlds' clocks by one tick", permissions=["change"])
     def advance_one_tick(self, request: HttpRequest, queryset: QuerySet[models.World]) -> None:
+        # The simulation's modules load with the first tick, not in every process that loads the admin.
+        from world.services.simulation import world_advance
+
         for world in queryset.order_by("slug"):
             try:
                 report = world_advance(world=world, ticks=1)[0]

@@ -13,7 +13,6 @@ import subprocess
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-import graphviz
 from django.core.cache import cache
 from django.db.models import Count
 
@@ -164,6 +163,8 @@ def _label(text: str) -> str:
 
 def world_map_source(world_map: WorldMap, *, room_url: dict[int, str]) -> str:
     """The Graphviz source of the map (DOT). `room_url` maps room ids to the page a click opens."""
+    import graphviz  # imported by the first map, not by every process that loads the admin
+
     big = world_map.layout_engine == "sfdp"
     graph = graphviz.Digraph(
         name=f"world_{world_map.world.slug}",

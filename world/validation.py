@@ -23,8 +23,6 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from confusable_homoglyphs import confusables
-
 from world.exceptions import Conflict, Invalid
 
 TEXT_ALLOWED_CONTROLS = frozenset("\n\r\t")
@@ -155,6 +153,8 @@ def _confusable_representative(ch: str) -> str:
     # ASCII stays itself, so plain names like "Bill" and "BiII" stay distinct, as TinyMUD had them.
     if ch.isascii():
         return ch
+    from confusable_homoglyphs import confusables  # 17 ms: loaded by the first non-ASCII name, not by every process
+
     ascii_lookalikes = [
         h["c"] for h in confusables.confusables_data.get(ch, ()) if len(h["c"]) == 1 and h["c"].isascii()
     ]

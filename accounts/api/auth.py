@@ -32,7 +32,7 @@ from accounts.services.accounts import (
     password_reset_request,
 )
 from accounts.services.tokens import token_lifetime
-from mudsite.errors import ErrorOut
+from mudsite.schemas import ErrorOut
 
 router = Router(tags=["auth"])
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from mudsite.errors import ErrorOut
+from mudsite.schemas import ErrorOut
 from world.validation import schema_text
 
 __all__ = ["ErrorOut", "Text"]

@@ -81,7 +81,7 @@ def test_every_error_response_is_the_one_envelope_and_a_real_code():
 
 def test_error_out_is_the_common_one():
     # Defined below every app (accounts may not import world); world.schemas.common re-exports it.
-    assert ErrorOut.__module__ == "mudsite.errors"
+    assert ErrorOut.__module__ == "mudsite.schemas"
 
 
 def test_every_operation_with_a_body_documents_the_400_of_an_unparsable_body():
