@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import QuerySet
 
+from mudsite.db.rawsql import compiled_once
 from world.models import Character, ContractType, EventKind, FactionMembership, Item, Room
 from world.services.events import EventBatch
 from world.simulation.gametime import DAY_TICKS, day_of
@@ -124,14 +126,16 @@ def active_duties(snapshot: Snapshot) -> list[Duty]:
     """Today's unfinished duties (deadline still ahead), one query; none in a world without factions."""
     if not snapshot.factions_of:
         return []
-    return [
-        Duty(*row)
-        for row in DailyDuty.objects.filter(
-            world_id=snapshot.world_id, status=DutyStatus.ACTIVE, deadline_tick__gt=snapshot.tick
-        )
+    return [Duty(*row) for row in _active_duty_rows(snapshot.world_id, snapshot.tick)]
+
+
+@compiled_once  # read every tick of a world with factions: compiled once a process
+def _active_duty_rows(world_id: int, tick: int) -> QuerySet:
+    return (
+        DailyDuty.objects.filter(world_id=world_id, status=DutyStatus.ACTIVE, deadline_tick__gt=tick)
         .order_by("issued_tick", "character__name", "role_name")
         .values_list("id", "character_id", "kind", "role_name", "room_id", "resource_tag", "amount")
-    ]
+    )
 
 
 def _held_resources(duties: list[Duty]) -> dict[int, list[tuple[str, ...]]]:

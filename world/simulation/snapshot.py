@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
-from mudsite.db.rawsql import json_list_reader, json_value, raw_rows, uuid_text
+from mudsite.db.rawsql import compiled_once, json_list_reader, json_value, uuid_text
 from world.models import (
     SUPPLIES_INDEX,
     Character,
@@ -223,12 +223,17 @@ def load_ways(world_id: int) -> list[Way]:
     read = json_list_reader()
     return [
         Way(pk, name, source, destination, bool(locked), frozenset(i for i in read(ids) if isinstance(i, int)))
-        for pk, name, source, destination, locked, ids in raw_rows(
-            Exit.objects.filter(world_id=world_id)
-            .order_by("source__key", "name")
-            .values_list("id", "name", "source_id", "destination_id", "is_locked", "lock_allow_ids")
-        )
+        for pk, name, source, destination, locked, ids in _way_rows(world_id)
     ]
+
+
+@compiled_once
+def _way_rows(world_id: int) -> QuerySet:
+    return (
+        Exit.objects.filter(world_id=world_id)
+        .order_by("source__key", "name")
+        .values_list("id", "name", "source_id", "destination_id", "is_locked", "lock_allow_ids")
+    )
 
 
 # (database alias, world id) → (the world's created_at, as ids are reused after a rollback; its
@@ -289,13 +294,73 @@ def relevant_items(world_id: int, columns: tuple[str, ...]) -> QuerySet[Any, Any
     return parts[0].union(*parts[1:], all=True)
 
 
+# A tick's reads, each compiled once a process (mudsite.db.rawsql.compiled_once): building and compiling
+# them was most of a small world's tick.
+@compiled_once
+def _room_rows(world_id: int) -> QuerySet:
+    npc_rooms = Character.objects.filter(world_id=world_id, is_npc=True).exclude(room=None).values("room_id")
+    return Room.objects.filter(world_id=world_id, id__in=npc_rooms).values_list("id", "key", "tags")
+
+
+@compiled_once
+def _being_rows(world_id: int) -> QuerySet:
+    return (
+        Character.objects.filter(world_id=world_id)
+        .order_by("name", "uuid")
+        .values_list(
+            "id",
+            "uuid",
+            "name",
+            "is_npc",
+            "is_dead",
+            "room_id",
+            *NEED_COLUMNS,
+            "currency",
+            "responsibility",
+            "aggression",
+            "confidence",
+            "curiosity",
+            "hp",
+            "max_hp",
+            "sheet",
+        )
+    )
+
+
+@compiled_once
+def _thing_rows(world_id: int) -> QuerySet:
+    item_columns = ("id", "name", "tags", "carry", "value", "owner_id", "room_id", "character_id", "uuid")
+    return relevant_items(world_id, item_columns).order_by("name", "uuid")
+
+
+@compiled_once
+def _membership_rows(world_id: int) -> QuerySet:
+    return FactionMembership.objects.filter(faction__world_id=world_id).values_list(
+        "character_id", "faction_id", "role__name", "rank__name"
+    )
+
+
+@compiled_once
+def _rival_rows(world_id: int) -> QuerySet:
+    return FactionLink.objects.filter(faction_a__world_id=world_id, stance=FactionStance.RIVAL).values_list(
+        "faction_a_id", "faction_b_id"
+    )
+
+
+@compiled_once
+def _crime_rows(world_id: int, event_cursor: int) -> QuerySet:
+    return (
+        Event.objects.filter(recipient__world_id=world_id, kind__in=CRIME_KINDS, id__gt=event_cursor)
+        .order_by("id")
+        .values_list("id", "kind", "actor", "recipient__room_id", "data")
+    )
+
+
 def load_snapshot(*, world_id: int, tick: int, event_cursor: int, graph: ExitGraph | None = None) -> Snapshot:
     """Six queries: rooms, characters, items, exits (none when `graph` is given), faction
     memberships + rivalries, crime events."""
-    npc_rooms = Character.objects.filter(world_id=world_id, is_npc=True).exclude(room=None).values("room_id")
     read_room_tags = json_list_reader()
-    rooms = {pk: (key, tuple(str(t) for t in read_room_tags(tags))) for pk, key, tags in
-             raw_rows(Room.objects.filter(world_id=world_id, id__in=npc_rooms).values_list("id", "key", "tags"))}  # fmt: skip
+    rooms = {pk: (key, tuple(str(t) for t in read_room_tags(tags))) for pk, key, tags in _room_rows(world_id)}
     beings = [
         Being(
             id=row[0],
@@ -318,38 +383,15 @@ def load_snapshot(*, world_id: int, tick: int, event_cursor: int, graph: ExitGra
             max_hp=row[17],
             sheet=sheet if isinstance(sheet := json_value(row[18]), dict) else {},
         )  # fmt: skip
-        for row in raw_rows(
-            Character.objects.filter(world_id=world_id)
-            .order_by("name", "uuid")
-            .values_list(
-                "id",
-                "uuid",
-                "name",
-                "is_npc",
-                "is_dead",
-                "room_id",
-                *NEED_COLUMNS,
-                "currency",
-                "responsibility",
-                "aggression",
-                "confidence",
-                "curiosity",
-                "hp",
-                "max_hp",
-                "sheet",
-            )
-        )  # fmt: skip
+        for row in _being_rows(world_id)
     ]
     for being in beings:
         being.needs_before = being.needs()
     read_tags = json_list_reader()
     tag_tuples: dict[int, tuple[str, ...]] = {}  # id(list) → its tuple: the same few tag lists repeat
     things = []
-    item_columns = ("id", "name", "tags", "carry", "value", "owner_id", "room_id", "character_id", "uuid")
     read_ids: set[int] = set()
-    for pk, name, tags_text, carry, value, owner, room, who, _ in raw_rows(
-        relevant_items(world_id, item_columns).order_by("name", "uuid")
-    ):
+    for pk, name, tags_text, carry, value, owner, room, who, _ in _thing_rows(world_id):
         if pk in read_ids:
             continue
         read_ids.add(pk)
@@ -361,19 +403,10 @@ def load_snapshot(*, world_id: int, tick: int, event_cursor: int, graph: ExitGra
         graph = ExitGraph(load_ways(world_id))
     factions_of: dict[int, set[int]] = defaultdict(set)
     roles_of: dict[int, set[str]] = defaultdict(set)
-    for character_id, faction_id, role, rank in raw_rows(
-        FactionMembership.objects.filter(faction__world_id=world_id).values_list(
-            "character_id", "faction_id", "role__name", "rank__name"
-        )
-    ):
+    for character_id, faction_id, role, rank in _membership_rows(world_id):
         factions_of[character_id].add(faction_id)
         roles_of[character_id].update(name.casefold() for name in (role, rank) if name)
-    rivals = {
-        frozenset(pair)
-        for pair in FactionLink.objects.filter(faction_a__world_id=world_id, stance=FactionStance.RIVAL).values_list(
-            "faction_a_id", "faction_b_id"
-        )
-    }
+    rivals = {frozenset(pair) for pair in _rival_rows(world_id)}
     crimes, last_event_id = [], event_cursor
     seen: set[tuple[str, str, int | None]] = set()
     # Where a crime happened is the room its event names (the recipients may have walked on since;
@@ -382,11 +415,8 @@ def load_snapshot(*, world_id: int, tick: int, event_cursor: int, graph: ExitGra
     # NPCs act only inside ticks, and the tick that ran an NPC's crime had its witnesses see it
     # then (even with no player there to get an event): its events are not a second crime.
     npc_names = {b.name.casefold() for b in beings if b.is_npc}
-    for event_id, kind, actor, recipient_room_id, data in (
-        Event.objects.filter(recipient__world_id=world_id, kind__in=CRIME_KINDS, id__gt=event_cursor)
-        .order_by("id")
-        .values_list("id", "kind", "actor", "recipient__room_id", "data")
-    ):
+    for event_id, kind, actor, recipient_room_id, data_text in _crime_rows(world_id, event_cursor):
+        data = json_value(data_text)
         last_event_id = max(last_event_id, event_id)
         if actor.casefold() in npc_names:
             continue
