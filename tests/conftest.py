@@ -4,12 +4,14 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.db import transaction
 
 from persistence.locks import close_lock_connection
 from persistence.scheduler import discard_scheduler
@@ -121,6 +123,20 @@ class TinyWorld:
 
 @pytest.fixture
 def tiny_world(db) -> TinyWorld:
+    return build_tiny_world()
+
+
+@contextmanager
+def rows_for_the_module(django_db_blocker: Any) -> Iterator[None]:
+    """For a module-scoped fixture: the rows it makes exist for every test of the module and are rolled
+    back after its last one. Each test's own transaction (pytest-django's) nests inside as a savepoint, so
+    what a test changes still vanishes with it; only rows every test reads belong here."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def build_tiny_world() -> TinyWorld:
     world = factories.WorldFactory(slug="tiny", name="Tiny")
     hall = factories.RoomFactory(world=world, key="hall", name="Great Hall")
     kitchen = factories.RoomFactory(world=world, key="kitchen", name="Kitchen")

@@ -23,12 +23,17 @@ from accounts.services.tokens import token_issue
 from mudsite.api import api
 from persistence.facade import write_world_copy
 from persistence.formats import mudsite
-from tests.world.api.building.test_authorization import PREFIX, SAMPLES, scene, url_for
+from tests.world.api.building.test_authorization import PREFIX, SAMPLES, build_scene, url_for
 from world import models, validation
 
 pytestmark = pytest.mark.django_db
 
-__all__ = ["scene"]  # the build samples' fixture, used here by name
+
+@pytest.fixture
+def scene(db):
+    """The build samples' world, made for each test: its examples write, and read every world after."""
+    return build_scene()
+
 
 WRITE_METHODS = {"POST", "PUT", "PATCH"}
 # Base bodies that succeed on `scene` for the operations outside /build (whose bodies are SAMPLES).

@@ -12,6 +12,7 @@ import pytest
 
 from mudsite.api import api
 from tests import factories
+from tests.conftest import TinyWorld, build_tiny_world, rows_for_the_module
 from tests.world.api.building.conftest import Api
 from world import models
 from world.games.models import Mission
@@ -122,10 +123,16 @@ def test_every_build_route_has_a_sample():
     assert set(SAMPLES) - routes == set(), "a sample names a route that no longer exists"
 
 
-@pytest.fixture
-def scene(tiny_world):
-    """The tiny world plus one of everything the samples name; setup not yet run."""
-    t = tiny_world
+@pytest.fixture(scope="module")
+def scene(django_db_setup, django_db_blocker):
+    """The tiny world plus one of everything the samples name; setup not yet run. Made once for the
+    module's ~360 tests (each test's changes are rolled back with it; tests/conftest.py)."""
+    with rows_for_the_module(django_db_blocker):
+        yield build_scene()
+
+
+def build_scene() -> TinyWorld:
+    t = build_tiny_world()
     world = t.world
     models.World.objects.filter(pk=world.pk).update(setup_complete=False)
     factories.UserFactory(username="carol")
