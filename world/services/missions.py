@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from mudsite.db.rawsql import aware, compiled_once
 from persistence import facade
 from world.exceptions import Conflict, Forbidden, Invalid, NotFound
 from world.fuzzy import fuzzy_matches, fuzzy_resolve
@@ -204,8 +205,18 @@ def missions_fail_overdue(*, missions: QuerySet[Mission], now: datetime | None =
 
 def missions_fail_overdue_in(*, world_id: int) -> int:
     """The world clock's tick: every overdue mission of the world fails (or expires), in the tick's
-    transaction. Deadlines are wall-clock times, so this is the one part of a tick a seed does not fix."""
-    return missions_fail_overdue(missions=Mission.objects.filter(world_id=world_id))
+    transaction. Deadlines are wall-clock times, so this is the one part of a tick a seed does not fix.
+    The deadlines are read first through a compiled statement: most ticks have nothing overdue, and the
+    locking query was a third of a small world's tick."""
+    now = timezone.now()
+    if not any((when := aware(deadline)) is not None and when <= now for (deadline,) in _open_deadlines(world_id)):
+        return 0
+    return missions_fail_overdue(missions=Mission.objects.filter(world_id=world_id), now=now)
+
+
+@compiled_once
+def _open_deadlines(world_id: int) -> QuerySet:
+    return Mission.objects.filter(world_id=world_id, status__in=OPEN).exclude(deadline=None).values_list("deadline")
 
 
 @transaction.atomic
