@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Callable, Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
 
@@ -191,19 +192,20 @@ def insert_tuples(section: mudsite.Section, rows: list[dict[str, Any]], *, world
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX({pk_column}), 0) FROM {table} WHERE {world_column} = %s", [world.pk])
         last_pk = cursor.fetchone()[0]
-        driver_cursor = connection.connection.cursor()
-        for start in range(0, len(rows), rows_per_statement):  # memory stays one statement's rows
-            params = []
-            for row in rows[start : start + rows_per_statement]:
-                if callable_defaults:
-                    row = {**{name: make() for name, make in callable_defaults.items()}, **row}
-                row.update(constants)  # the caller's own dicts, built for this insert
-                params.append([row[name] if prepare is None else prepare(row[name]) for name, prepare in plan])
-            sql = full_statement if len(params) == rows_per_statement else head + ", ".join([one_row] * len(params))
-            with connection.wrap_database_errors:
-                driver_cursor.execute(sql, list(itertools.chain.from_iterable(params)))
-            uuids.extend(values[uuid_at] for values in params)
-        driver_cursor.close()
+        with closing(connection.connection.cursor()) as driver_cursor:
+            for start in range(0, len(rows), rows_per_statement):  # memory stays one statement's rows
+                params = []
+                for row in rows[start : start + rows_per_statement]:
+                    if callable_defaults:
+                        row = {**{name: make() for name, make in callable_defaults.items()}, **row}
+                    row.update(constants)  # the caller's own dicts, built for this insert
+                    params.append([row[name] if prepare is None else prepare(row[name]) for name, prepare in plan])
+                statement = (
+                    full_statement if len(params) == rows_per_statement else head + ", ".join([one_row] * len(params))
+                )
+                with connection.wrap_database_errors:
+                    driver_cursor.execute(statement, list(itertools.chain.from_iterable(params)))
+                uuids.extend(values[uuid_at] for values in params)
         cursor.execute(
             f"SELECT {uuid_column}, {pk_column} FROM {table} WHERE {world_column} = %s AND {pk_column} > %s",
             [world.pk, last_pk],
