@@ -15,13 +15,16 @@ worker=$!
 .venv/bin/uvicorn mudsite.asgi:application --host 127.0.0.1 --port "${PORT:-8000}" --lifespan on \
   --timeout-graceful-shutdown "${MUDSITE_GRACEFUL_SECONDS:-3}" &
 server=$!
-trap 'kill -TERM "$server" "$worker" 2>/dev/null || true' INT TERM
+stopping=""
+trap 'stopping=1; kill -TERM "$server" "$worker" 2>/dev/null || true' INT TERM
 set +e
 status=0
 while kill -0 "$server" 2>/dev/null; do
   wait "$server"
   status=$?
 done
-kill -TERM "$worker" 2>/dev/null
+# A server that ended on its own takes the worker with it. After a signal the trap has told it already: a second
+# SIGTERM makes db_worker abandon its graceful shutdown, atexit hooks included (tests/test_serve_script.py).
+[ -n "$stopping" ] || kill -TERM "$worker" 2>/dev/null
 wait "$worker"
 exit "$status"
