@@ -7,8 +7,10 @@ export DJANGO_SETTINGS_MODULE=mudsite.settings
 # Seeds only what is missing: a restart keeps the world and the admin password (SEED_RESET=1 re-seeds).
 bash scripts/prepare.sh
 echo "Serving on http://127.0.0.1:${PORT:-8000}/  (play: http://127.0.0.1:${PORT:-8000}/play/, admin: /admin/, API docs: /api/docs)"
-# The task worker runs background work (admin imports) beside the server; both stop together.
-.venv/bin/python manage.py db_worker --no-reload &
+# The task worker runs background work (admin imports) beside the server; both stop together. Its own session
+# (setsid) keeps a terminal's Ctrl+C, which signals the whole foreground group, from reaching it beside the trap's
+# SIGTERM below: db_worker takes a second signal as "abandon the shutdown" (tests/test_serve_script.py).
+setsid .venv/bin/python manage.py db_worker --no-reload &
 worker=$!
 # ASGI: the live feed (/play/stream, /play/events?wait=) waits async, so waiting clients never block play.
 # Open streams never end by themselves: after this many seconds a shutdown cancels them (browsers reconnect).

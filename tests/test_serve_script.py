@@ -9,6 +9,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -18,13 +19,21 @@ from tests.persistence.procs import REPO
 
 pytestmark = pytest.mark.slow
 
-# Records each SIGTERM and lingers a second after the first, so a second one would be recorded too.
-WORKER = """#!/usr/bin/env bash
-terms=0
-trap 'terms=$((terms + 1)); echo "worker TERM" >> "$SIGNALS"' TERM
-echo "worker started" >> "$SIGNALS"
-while [ "$terms" -eq 0 ]; do sleep 0.05; done
-sleep 1
+# Records each SIGINT and SIGTERM (handlers of its own, as db_worker installs) and lingers a second after the
+# first, so a second one would be recorded too.
+WORKER = """#!{python}
+import os, signal, sys, time
+log = open(os.environ["SIGNALS"], "a", buffering=1)
+got = []
+def record(signum, frame):
+    got.append(signum)
+    log.write(f"worker {{signal.Signals(signum).name}}\\n")
+signal.signal(signal.SIGINT, record)
+signal.signal(signal.SIGTERM, record)
+log.write("worker started\\n")
+while not got:
+    time.sleep(0.05)
+time.sleep(1)
 """
 # Stops on SIGTERM; with SERVER_EXITS set it ends on its own once the worker is up, as a server that fails does.
 SERVER = """#!/usr/bin/env bash
@@ -45,7 +54,7 @@ def serve_with_stand_ins(root: Path, **env: str) -> tuple[subprocess.Popen, Path
         (root / "scripts" / name).write_text("exit 0\n")
     bin_dir = root / ".venv" / "bin"
     bin_dir.mkdir(parents=True)
-    for name, text in (("python", WORKER), ("uvicorn", SERVER)):
+    for name, text in (("python", WORKER.format(python=sys.executable)), ("uvicorn", SERVER)):
         (bin_dir / name).write_text(text)
         (bin_dir / name).chmod(0o755)
     signals = root / "signals.log"
@@ -54,6 +63,7 @@ def serve_with_stand_ins(root: Path, **env: str) -> tuple[subprocess.Popen, Path
         ["bash", str(root / "scripts" / "serve.sh")],
         env={**os.environ, "SIGNALS": str(signals), **env},
         stdout=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, as a terminal's foreground job has
     )
     return process, signals
 
@@ -72,11 +82,21 @@ def test_sigterm_reaches_the_server_and_the_worker_once_each(tmp_path):
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 0
     seen = signals.read_text().splitlines()
-    assert seen.count("worker TERM") == 1, seen
+    assert seen.count("worker SIGTERM") == 1, seen
     assert seen.count("server TERM") == 1, seen
+
+
+def test_ctrl_c_reaches_the_worker_once(tmp_path):
+    """A terminal's Ctrl+C signals the whole foreground process group; the worker hears only the script."""
+    process, signals = serve_with_stand_ins(tmp_path)
+    wait_for(signals, "worker started", "server started")
+    os.killpg(os.getpgid(process.pid), signal.SIGINT)
+    process.wait(timeout=60)
+    seen = signals.read_text().splitlines()
+    assert [line for line in seen if line.startswith("worker SIG")] == ["worker SIGTERM"], seen
 
 
 def test_a_server_that_ends_on_its_own_stops_the_worker(tmp_path):
     process, signals = serve_with_stand_ins(tmp_path, SERVER_EXITS="1")
     assert process.wait(timeout=60) == 3
-    assert signals.read_text().splitlines().count("worker TERM") == 1
+    assert signals.read_text().splitlines().count("worker SIGTERM") == 1
