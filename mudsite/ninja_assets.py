@@ -1,7 +1,8 @@
 """ninja's templates and static files (the Swagger UI that /api/docs serves offline) as a Django app, without
 importing ninja: listing "ninja" in INSTALLED_APPS imports the package at start-up, and with it pydantic and
-ninja's operation machinery, in every process (each management command; bench/README.md, "Start-up"). The
-API imports ninja when the URLs load; `mudsite.api.OfflineSwagger` renders the page from these templates."""
+ninja's operation machinery, in every process (each management command; bench/README.md, "Start-up of a
+management command"). The API imports ninja when the URLs load; `mudsite.api.OfflineSwagger` renders the page
+from these templates."""
 
 from __future__ import annotations
 
