@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import pickle
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -13,11 +13,10 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Request
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.openapi.docs import Swagger, _csrf_needed
+from ninja.openapi.docs import Swagger
 
 from accounts.api.auth import router as auth_router
 from mudsite.rendering import renderer
@@ -36,18 +35,11 @@ logger = logging.getLogger(__name__)
 
 
 class OfflineSwagger(Swagger):
-    """The Swagger page from the assets this project serves (`mudsite.ninja_assets`). ninja renders its CDN
-    page instead unless the literal "ninja" is in INSTALLED_APPS, and that entry would import ninja in every
-    process. The context is ninja's own `Swagger.render_page`'s."""
+    """ninja's Swagger page from the assets this project serves (`mudsite.ninja_assets`). ninja renders its
+    `template_cdn` file unless the literal "ninja" is in INSTALLED_APPS (an entry that would import ninja in
+    every process), so that file is ninja's offline template: its own `render_page`, context and all."""
 
-    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
-        self.settings["url"] = self.get_openapi_url(api, kwargs)
-        context = {
-            "swagger_settings": json.dumps(self.settings, indent=1),
-            "api": api,
-            "add_csrf": _csrf_needed(api),
-        }
-        return render(request, self.template, context)
+    template_cdn = str(Path(Swagger.template_cdn).with_name("swagger.html"))
 
 
 class MudsiteAPI(NinjaAPI):

@@ -62,7 +62,7 @@ def compiled_once(build: Callable[..., QuerySet[Any, Any]]) -> Callable[..., lis
         slots: dict[int, int] = {}  # position in the parameters -> the argument that goes there
         for at, (one, other) in enumerate(zip(params, other_params, strict=True)):
             if one != other:
-                if one not in first or first.index(one) != second.index(other):
+                if one not in first or second[first.index(one)] != other:
                     raise ValueError(f"{build.__qualname__}: parameter {at} is not one of its arguments as given")
                 slots[at] = first.index(one)
         if unused := sorted(set(range(count)) - set(slots.values())):
