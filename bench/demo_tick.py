@@ -8,15 +8,15 @@ kind: `python bench/demo_tick.py [TICKS] [ROUNDS] [ROOT]`.
 
 from __future__ import annotations
 
-import os
-import shutil
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parents[1]
-WORK = HERE / "var" / "bench"
+sys.path.insert(0, str(HERE))
+
+from bench.compare import EMPTY_DB, WORK, env_for, fresh_copy  # noqa: E402
 
 PROBE = """
 import os, sys, time
@@ -35,17 +35,9 @@ print((time.perf_counter() - started) / int(sys.argv[1]) * 1000)
 
 
 def one_round(root: Path, ticks: int) -> float:
-    db = WORK / "demo-tick.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    shutil.copy(WORK / "empty.sqlite3", db)
     env = {
-        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        **env_for(fresh_copy(EMPTY_DB, "demo-tick.sqlite3"), WORK / "demo-tick-worlds"),
         "DJANGO_SETTINGS_MODULE": "mudsite.settings",
-        "DATABASE_URL": f"sqlite://{db}",
-        "MUDSITE_SCHEDULER_MODE": "manual",
-        "MUDSITE_LOG_LEVEL": "WARNING",
-        "MUDSITE_STATE_DIR": str(WORK / "demo-tick-worlds"),
         "PYTHONPATH": str(root),
     }
     subprocess.run([sys.executable, "manage.py", "seed_world"], cwd=root, env=env, check=True, capture_output=True)
