@@ -10,12 +10,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.persistence.procs import REPO
+from tests.persistence.test_servers import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -68,17 +68,13 @@ def serve_with_stand_ins(root: Path, **env: str) -> tuple[subprocess.Popen, Path
     return process, signals
 
 
-def wait_for(signals: Path, *lines: str) -> list[str]:
-    deadline = time.monotonic() + 60
-    while not set(lines) <= set(seen := signals.read_text().splitlines()):
-        assert time.monotonic() < deadline, seen
-        time.sleep(0.05)
-    return seen
+def started(signals: Path) -> bool:
+    return {"worker started", "server started"} <= set(signals.read_text().splitlines())
 
 
 def test_sigterm_reaches_the_server_and_the_worker_once_each(tmp_path):
     process, signals = serve_with_stand_ins(tmp_path)
-    wait_for(signals, "worker started", "server started")
+    wait_for(lambda: started(signals), process)
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=60) == 0
     seen = signals.read_text().splitlines()
@@ -89,7 +85,7 @@ def test_sigterm_reaches_the_server_and_the_worker_once_each(tmp_path):
 def test_ctrl_c_reaches_the_worker_once(tmp_path):
     """A terminal's Ctrl+C signals the whole foreground process group; the worker hears only the script."""
     process, signals = serve_with_stand_ins(tmp_path)
-    wait_for(signals, "worker started", "server started")
+    wait_for(lambda: started(signals), process)
     os.killpg(os.getpgid(process.pid), signal.SIGINT)
     process.wait(timeout=60)
     seen = signals.read_text().splitlines()
