@@ -4,6 +4,7 @@ statement, at module level or inside functions and `TYPE_CHECKING` blocks, not a
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,11 +47,13 @@ def imported_modules(source: str, module: str, *, is_package: bool = False) -> s
 
 
 def project_sources() -> Iterator[Path]:
-    for path in sorted(REPO.rglob("*.py")):
-        relative = path.relative_to(REPO).parts
-        if relative[0] in NOT_SCANNED or any(part.startswith(".") or part in NOT_SCANNED for part in relative):
-            continue
-        yield path
+    # os.walk, pruned as it goes: rglob would list every file of the virtualenv (and of var/'s benchmark
+    # venvs) only to drop them: seconds, for a test that reads fewer than 200 files.
+    found = []
+    for folder, subfolders, files in os.walk(REPO):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".") and name not in NOT_SCANNED]
+        found.extend(Path(folder, name) for name in files if name.endswith(".py") and not name.startswith("."))
+    yield from sorted(found)
 
 
 def exporter_importers() -> list[str]:
