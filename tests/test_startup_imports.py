@@ -17,6 +17,7 @@ NOT_AT_START_UP = [
     "graphviz",  # the admin's world map renders with it
     "confusable_homoglyphs",  # the table behind a non-ASCII name's look-alikes
     "world.services.simulation",  # the admin's "advance one tick" action
+    "pydantic",  # the character sheet's schema (world.sheet_schema): only validating a sheet needs it
 ]
 
 PROBE = f"""

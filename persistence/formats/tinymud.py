@@ -18,13 +18,12 @@ from typing import Any
 import orjson
 
 from persistence.formats.schema import FORMAT_NAME, FORMAT_VERSION
-from world.sheet import MATRIX_AXES, Sheet, sheet_errors
+from world.sheet import MATRIX_AXES, sheet_errors
 
 SUPPORTED_VERSIONS = range(0, 5)
 NAMESPACE = uuid.UUID("6d756473-6974-6500-8000-74696e796d75")  # stable uuids for rows that had none
 SAFETY_LEVELS = {"G", "PG-13", "R", "OFF"}
 HAND_SLOTS, SMALL_SLOTS, LARGE_SLOTS = (0, 1), (2, 3, 4, 5), (6, 7)
-SHEET_KEYS = set(Sheet.model_fields)
 NUTRITION_FIELDS = {"Edible": "satiation_value", "Drinkable": "hydration_value"}
 
 
@@ -457,7 +456,10 @@ class Converter:
                     self.place_beside(item, {"room": character["room"], "character": None, "container": None})
 
     def sheet(self, sheet: dict[str, Any]) -> dict[str, Any]:
-        result = {k: v for k, v in sheet.items() if k in SHEET_KEYS}
+        # Imported here, as world.sheet does: this module loads with Django, the schema only for a TinyMUD import.
+        from world.sheet_schema import Sheet
+
+        result = {k: v for k, v in sheet.items() if k in Sheet.model_fields}
         result["matrix"] = {axis: as_int(sheet.get(axis), 0, -10, 10) for axis in MATRIX_AXES if axis in sheet}
         result["memories"] = [m for m in sheet.get("memories") or [] if isinstance(m, dict)][-50:]
         result["quirks"] = [str(q) for q in sheet.get("quirks") or []][:5]

@@ -33,7 +33,7 @@ from world.selectors import character_room
 from world.services.events import EventBatch
 from world.services.items import character_free_slot
 from world.services.templates import item_spawn
-from world.sheet import Sheet
+from world.sheet_schema import Sheet
 from world.validation import text_clean
 
 # TinyMUD's /mission generate: a 1-hour deadline, 10-50 coins and 100 XP.

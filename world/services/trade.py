@@ -31,7 +31,7 @@ from world.models import Character, EventKind, Item
 from world.selectors import character_room
 from world.services.events import EventBatch, players_in_rooms
 from world.services.items import inventory_free_slot
-from world.sheet import Sheet
+from world.sheet_schema import Sheet
 
 NEUTRAL_GREED = 50
 
