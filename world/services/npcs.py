@@ -21,7 +21,7 @@ from world.validation import (
     text_clean,
 )
 
-# attribute → (where it lives, lowest, highest). Sheet ranges mirror world.sheet.Sheet.
+# attribute → (where it lives, lowest, highest). Sheet ranges mirror world.sheet_schema.Sheet.
 ATTRIBUTES: dict[str, tuple[str, int, int]] = {
     "strength": ("column", 1, 100),
     "dexterity": ("column", 1, 100),
