@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 from tests.persistence.procs import REPO
@@ -46,14 +45,14 @@ def imported_modules(source: str, module: str, *, is_package: bool = False) -> s
     return imported
 
 
-def project_sources() -> Iterator[Path]:
+def project_sources() -> list[Path]:
     # os.walk, pruned as it goes: rglob would list every file of the virtualenv (and of var/'s benchmark
     # venvs) only to drop them: seconds, for a test that reads fewer than 200 files.
     found = []
     for folder, subfolders, files in os.walk(REPO):
         subfolders[:] = [name for name in subfolders if not name.startswith(".") and name not in NOT_SCANNED]
         found.extend(Path(folder, name) for name in files if name.endswith(".py") and not name.startswith("."))
-    yield from sorted(found)
+    return sorted(found)
 
 
 def exporter_importers() -> list[str]:
